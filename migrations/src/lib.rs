@@ -1,0 +1,19 @@
+//! The schema of the pathway service. Every table is created here, portable between SQLite
+//! (the embedded default) and PostgreSQL. The application and every test run these migrations.
+
+pub use sea_orm_migration::prelude::*;
+
+mod m20261123_000001_foundation;
+mod m20261123_000002_young_people;
+
+pub struct Migrator;
+
+#[async_trait::async_trait]
+impl MigratorTrait for Migrator {
+    fn migrations() -> Vec<Box<dyn MigrationTrait>> {
+        vec![
+            Box::new(m20261123_000001_foundation::Migration),
+            Box::new(m20261123_000002_young_people::Migration),
+        ]
+    }
+}

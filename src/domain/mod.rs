@@ -1,0 +1,8 @@
+//! The statutory and policy rules, pure: no database, no web types, no clock. Every rule cites
+//! its source (see `shared/domain/RULES.md`).
+
+pub mod age;
+pub mod policy;
+pub mod status;
+pub mod timeline;
+pub mod working_days;

@@ -1,0 +1,1790 @@
+//! The transition timeline engine: which milestones apply to a young person, when each is due,
+//! and its state on the "as of" date (RULES.md sections 2-3; REFERENCE.md 1.3).
+//!
+//! Every due date carries the rule that set it (in plain English, with its inputs) and its
+//! source. Events dated before the date of birth or after the "as of" date are ignored, so the
+//! timeline is a pure function of its inputs as they stood on that date.
+
+use chrono::{Duration, NaiveDate};
+use serde::{Deserialize, Serialize};
+
+use super::age::{add_months, at_age, describe_months};
+use super::policy::Policy;
+use super::status::{
+    CareHistory, LegalStatus, StatusExplanation, former_relevant_at_18, former_relevant_duties_end,
+    looked_after_on, looked_after_since_16, relevant_on, status_on,
+};
+use super::working_days::BankHolidays;
+
+/// Working days after a late eligibility date by which a personal adviser is allocated.
+pub const LATE_ELIGIBILITY_PA_WORKING_DAYS: u32 = 20;
+
+/// Days after moving into authority accommodation for the first review (CLR 2010 reg 7(3)).
+pub const ACCOMMODATION_REVIEW_DAYS: i64 = 28;
+
+/// Months between reviews while a relevant child is in authority accommodation
+/// (CLR 2010 reg 7(3)).
+pub const ACCOMMODATION_REVIEW_MONTHS: u32 = 3;
+
+/// Months from the first review to the second for a looked-after (eligible) child
+/// (CPPCR 2010 reg 33).
+pub const SECOND_LAC_REVIEW_MONTHS: u32 = 3;
+
+/// The milestones the engine tracks.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
+pub enum MilestoneCode {
+    PaAllocated,
+    NeedsAssessment,
+    PathwayPlan,
+    HousingPlan,
+    MoneyReady,
+    #[serde(rename = "TURNING_18")]
+    Turning18,
+    PlanReview,
+    AssessmentUpdate,
+    PaVisit,
+    PaContact,
+    ReturnInterview,
+    #[serde(rename = "OC3_RECORD")]
+    Oc3Record,
+    DutiesEnd,
+}
+
+impl MilestoneCode {
+    pub const ALL: [MilestoneCode; 13] = [
+        MilestoneCode::PaAllocated,
+        MilestoneCode::NeedsAssessment,
+        MilestoneCode::PathwayPlan,
+        MilestoneCode::HousingPlan,
+        MilestoneCode::MoneyReady,
+        MilestoneCode::Turning18,
+        MilestoneCode::PlanReview,
+        MilestoneCode::AssessmentUpdate,
+        MilestoneCode::PaVisit,
+        MilestoneCode::PaContact,
+        MilestoneCode::ReturnInterview,
+        MilestoneCode::Oc3Record,
+        MilestoneCode::DutiesEnd,
+    ];
+
+    /// Stable code, the same as the serde name.
+    pub fn code(&self) -> &'static str {
+        match self {
+            MilestoneCode::PaAllocated => "PA_ALLOCATED",
+            MilestoneCode::NeedsAssessment => "NEEDS_ASSESSMENT",
+            MilestoneCode::PathwayPlan => "PATHWAY_PLAN",
+            MilestoneCode::HousingPlan => "HOUSING_PLAN",
+            MilestoneCode::MoneyReady => "MONEY_READY",
+            MilestoneCode::Turning18 => "TURNING_18",
+            MilestoneCode::PlanReview => "PLAN_REVIEW",
+            MilestoneCode::AssessmentUpdate => "ASSESSMENT_UPDATE",
+            MilestoneCode::PaVisit => "PA_VISIT",
+            MilestoneCode::PaContact => "PA_CONTACT",
+            MilestoneCode::ReturnInterview => "RETURN_INTERVIEW",
+            MilestoneCode::Oc3Record => "OC3_RECORD",
+            MilestoneCode::DutiesEnd => "DUTIES_END",
+        }
+    }
+
+    /// Parses a [`MilestoneCode::code`].
+    pub fn parse(s: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|c| c.code() == s)
+    }
+
+    /// Human title for display.
+    pub fn title(&self) -> &'static str {
+        match self {
+            MilestoneCode::PaAllocated => "Personal adviser allocated",
+            MilestoneCode::NeedsAssessment => "Needs assessment completed",
+            MilestoneCode::PathwayPlan => "Pathway plan approved",
+            MilestoneCode::HousingPlan => "Housing plan for 18 agreed",
+            MilestoneCode::MoneyReady => "Money ready (bank account, NI number, ID, benefits)",
+            MilestoneCode::Turning18 => "Turning 18 (staying put decided)",
+            MilestoneCode::PlanReview => "Pathway plan review",
+            MilestoneCode::AssessmentUpdate => "Needs assessment updated after a change",
+            MilestoneCode::PaVisit => "Personal adviser visit (authority accommodation)",
+            MilestoneCode::PaContact => "Personal adviser contact",
+            MilestoneCode::ReturnInterview => "Return home interview offered",
+            MilestoneCode::Oc3Record => "OC3 care-leaver data recorded",
+            MilestoneCode::DutiesEnd => "Leaving-care duties end",
+        }
+    }
+
+    /// Whether the date is set by law (a manager may not override it). PA_ALLOCATED is a
+    /// statutory duty with a policy date (REFERENCE.md 1.3 T5: no statutory deadline), so its
+    /// date is policy.
+    pub fn is_statutory(&self) -> bool {
+        !matches!(
+            self,
+            MilestoneCode::PaAllocated
+                | MilestoneCode::HousingPlan
+                | MilestoneCode::MoneyReady
+                | MilestoneCode::AssessmentUpdate
+                | MilestoneCode::PaContact
+        )
+    }
+
+    /// The statutory source that forbids overriding this milestone.
+    fn statutory_source(&self) -> &'static str {
+        match self {
+            MilestoneCode::NeedsAssessment => "CPPCR 2010 reg 42(1)",
+            MilestoneCode::PathwayPlan => "CPPCR 2010 reg 43",
+            MilestoneCode::Turning18 => "CA 1989 s.23C, s.23CZA",
+            MilestoneCode::PlanReview => {
+                "CA 1989 Sch 2 para 19B(5)-(6); CPPCR 2010 reg 33; CLR 2010 reg 7"
+            }
+            MilestoneCode::PaVisit => "CLR 2010 reg 8(2)",
+            MilestoneCode::ReturnInterview => {
+                "DfE statutory guidance on children who go missing (2014)"
+            }
+            MilestoneCode::Oc3Record => "SSDA903 OC3 return",
+            MilestoneCode::DutiesEnd => "CA 1989 s.23C(6)-(7), s.23CA, s.23CZB, s.24",
+            MilestoneCode::PaAllocated
+            | MilestoneCode::HousingPlan
+            | MilestoneCode::MoneyReady
+            | MilestoneCode::AssessmentUpdate
+            | MilestoneCode::PaContact => "",
+        }
+    }
+}
+
+/// Where a milestone stands on the "as of" date.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum MilestoneState {
+    Upcoming,
+    DueSoon,
+    Overdue,
+    Done,
+}
+
+/// One milestone on the timeline.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Milestone {
+    pub code: MilestoneCode,
+    pub due: NaiveDate,
+    pub state: MilestoneState,
+    pub done_on: Option<NaiveDate>,
+    /// How the date was set, from which inputs.
+    pub rule: String,
+    pub source: &'static str,
+    pub statutory: bool,
+    /// The manager's reason when an override set the due date.
+    pub overridden: Option<String>,
+    /// Overdue by more than the escalation delay (policy, in working days).
+    pub escalated: bool,
+}
+
+/// A recorded event.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Event {
+    PaAllocated(NaiveDate),
+    AssessmentCompleted(NaiveDate),
+    PlanApproved(NaiveDate),
+    PlanReviewed(NaiveDate),
+    HousingPlanAgreed(NaiveDate),
+    MoneyReady(NaiveDate),
+    StayingPutDecision(NaiveDate),
+    ChangeOfCircumstances(NaiveDate),
+    ReviewRequested(NaiveDate),
+    MissingEpisode {
+        start: NaiveDate,
+        returned: Option<NaiveDate>,
+    },
+    ReturnInterviewOffered(NaiveDate),
+    PaVisit(NaiveDate),
+    PaContact(NaiveDate),
+    Oc3Recorded(NaiveDate),
+    /// Accommodation provided by the authority (CA 1989 s.23B(8) or s.24B), end exclusive.
+    AuthorityAccommodation {
+        start: NaiveDate,
+        end: Option<NaiveDate>,
+    },
+}
+
+/// A manager's override of a policy due date, with the recorded reason (RULES.md section 3).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Override {
+    pub code: MilestoneCode,
+    pub due: NaiveDate,
+    pub reason: String,
+}
+
+/// Everything the engine needs.
+#[derive(Debug, Clone, Copy)]
+pub struct TimelineInput<'a> {
+    pub history: &'a CareHistory,
+    pub events: &'a [Event],
+    pub overrides: &'a [Override],
+    pub policy: &'a Policy,
+    pub holidays: &'a BankHolidays,
+    pub as_of: NaiveDate,
+}
+
+/// The result: the legal status and the milestones sorted by due date.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Timeline {
+    pub status: StatusExplanation,
+    pub milestones: Vec<Milestone>,
+}
+
+/// Whether a manager may override `code`. Statutory milestones cannot be overridden
+/// (RULES.md section 3: "A manager may override a policy rule (never a statutory one)").
+pub fn check_override(code: MilestoneCode) -> Result<(), String> {
+    if code.is_statutory() {
+        Err(format!(
+            "{} ({}) is set by law ({}) and cannot be overridden; an authority may only be stricter",
+            code.code(),
+            code.title(),
+            code.statutory_source()
+        ))
+    } else {
+        Ok(())
+    }
+}
+
+/// Events sorted by kind and date, limited to `dob..=as_of`.
+#[derive(Default)]
+struct Facts {
+    pa_allocated: Vec<NaiveDate>,
+    assessments: Vec<NaiveDate>,
+    plans_approved: Vec<NaiveDate>,
+    plan_reviews: Vec<NaiveDate>,
+    housing: Vec<NaiveDate>,
+    money: Vec<NaiveDate>,
+    staying_put: Vec<NaiveDate>,
+    changes: Vec<NaiveDate>,
+    requests: Vec<NaiveDate>,
+    /// (start, returned)
+    missing: Vec<(NaiveDate, NaiveDate)>,
+    interviews: Vec<NaiveDate>,
+    pa_visits: Vec<NaiveDate>,
+    pa_contacts: Vec<NaiveDate>,
+    oc3: Vec<NaiveDate>,
+    /// (start, end)
+    accommodation: Vec<(NaiveDate, Option<NaiveDate>)>,
+}
+
+impl Facts {
+    fn new(events: &[Event], dob: NaiveDate, as_of: NaiveDate) -> Self {
+        let ok = |d: &NaiveDate| dob <= *d && *d <= as_of;
+        let mut f = Facts::default();
+        for e in events {
+            match e {
+                Event::PaAllocated(d) if ok(d) => f.pa_allocated.push(*d),
+                Event::AssessmentCompleted(d) if ok(d) => f.assessments.push(*d),
+                Event::PlanApproved(d) if ok(d) => f.plans_approved.push(*d),
+                Event::PlanReviewed(d) if ok(d) => f.plan_reviews.push(*d),
+                Event::HousingPlanAgreed(d) if ok(d) => f.housing.push(*d),
+                Event::MoneyReady(d) if ok(d) => f.money.push(*d),
+                Event::StayingPutDecision(d) if ok(d) => f.staying_put.push(*d),
+                Event::ChangeOfCircumstances(d) if ok(d) => f.changes.push(*d),
+                Event::ReviewRequested(d) if ok(d) => f.requests.push(*d),
+                Event::MissingEpisode {
+                    start,
+                    returned: Some(r),
+                } if ok(start) && ok(r) && start <= r => f.missing.push((*start, *r)),
+                Event::ReturnInterviewOffered(d) if ok(d) => f.interviews.push(*d),
+                Event::PaVisit(d) if ok(d) => f.pa_visits.push(*d),
+                Event::PaContact(d) if ok(d) => f.pa_contacts.push(*d),
+                Event::Oc3Recorded(d) if ok(d) => f.oc3.push(*d),
+                // An end on or before the start is a data error: treat as not provided.
+                Event::AuthorityAccommodation { start, end }
+                    if ok(start) && end.is_none_or(|e| e > *start) =>
+                {
+                    f.accommodation.push((*start, *end));
+                }
+                _ => {}
+            }
+        }
+        for v in [
+            &mut f.pa_allocated,
+            &mut f.assessments,
+            &mut f.plans_approved,
+            &mut f.plan_reviews,
+            &mut f.housing,
+            &mut f.money,
+            &mut f.staying_put,
+            &mut f.changes,
+            &mut f.requests,
+            &mut f.interviews,
+            &mut f.pa_visits,
+            &mut f.pa_contacts,
+            &mut f.oc3,
+        ] {
+            v.sort();
+        }
+        f.missing.sort();
+        f.accommodation.sort();
+        f
+    }
+}
+
+/// A milestone before state, override and escalation are applied.
+struct Draft {
+    code: MilestoneCode,
+    due: NaiveDate,
+    done_on: Option<NaiveDate>,
+    rule: String,
+    source: &'static str,
+}
+
+fn first(v: &[NaiveDate]) -> Option<NaiveDate> {
+    v.first().copied()
+}
+
+fn first_on_or_after(v: &[NaiveDate], d: NaiveDate) -> Option<NaiveDate> {
+    v.iter().copied().find(|x| *x >= d)
+}
+
+fn days(n: u32) -> Duration {
+    Duration::days(i64::from(n))
+}
+
+fn age_rule(dob: NaiveDate, months: u32, what: &str) -> String {
+    format!("{} (born {dob}); {what}", describe_months(months))
+}
+
+/// Computes the timeline.
+pub fn compute(input: &TimelineInput) -> Timeline {
+    let h = input.history;
+    let p = input.policy;
+    let as_of = input.as_of;
+    let dob = h.dob;
+    let status = status_on(h, as_of);
+    let facts = Facts::new(input.events, dob, as_of);
+    let eighteen = at_age(dob, 18, 0);
+    let twenty_one = at_age(dob, 21, 0);
+
+    let mut drafts: Vec<Draft> = Vec::new();
+
+    // Who is on the care-leaver track: eligible, relevant or former relevant now, or heading
+    // for eligibility (under 18, projected eligible while the current care continues).
+    let care_leaver = status.eligibility_date.is_some()
+        && match status.status {
+            LegalStatus::Eligible | LegalStatus::Relevant | LegalStatus::FormerRelevant => true,
+            LegalStatus::Qualifying => false,
+            LegalStatus::NotInScope => as_of < eighteen,
+        };
+
+    let fr_duties_end = former_relevant_duties_end(h);
+    let was_former_relevant = former_relevant_at_18(h);
+
+    if was_former_relevant && as_of >= fr_duties_end {
+        // Duties have ended: the timeline is closed.
+        drafts.push(duties_end_draft(
+            h,
+            fr_duties_end,
+            true,
+            Some(fr_duties_end),
+        ));
+    } else if !care_leaver && as_of >= twenty_one && looked_after_since_16(h, as_of) {
+        drafts.push(Draft {
+            code: MilestoneCode::DutiesEnd,
+            due: twenty_one,
+            done_on: Some(twenty_one),
+            rule: format!(
+                "21st birthday (born {dob}): advice and assistance to a qualifying person end"
+            ),
+            source: "CA 1989 s.24",
+        });
+    } else {
+        if let Some(elig) = status.eligibility_date.filter(|_| care_leaver) {
+            care_leaver_milestones(input, &status, &facts, elig, &mut drafts);
+            drafts.push(duties_end_draft(h, fr_duties_end, true, None));
+        } else if status.status == LegalStatus::Qualifying
+            || (status.status == LegalStatus::NotInScope
+                && looked_after_on(h, as_of)
+                && status.age_years >= 16
+                && as_of < eighteen)
+        {
+            drafts.push(duties_end_draft(h, twenty_one, false, None));
+        }
+        if let Some(d) = return_interview(h, p, &facts) {
+            drafts.push(d);
+        }
+    }
+
+    let mut milestones: Vec<Milestone> = drafts
+        .into_iter()
+        .map(|d| finish(d, input, status.eligibility_date))
+        .collect();
+    milestones.sort_by_key(|m| (m.due, m.code));
+    Timeline { status, milestones }
+}
+
+fn duties_end_draft(
+    h: &CareHistory,
+    due: NaiveDate,
+    former_relevant: bool,
+    done_on: Option<NaiveDate>,
+) -> Draft {
+    let (rule, source) = if !former_relevant {
+        (
+            format!(
+                "21st birthday (born {}): advice and assistance to a qualifying person end",
+                h.dob
+            ),
+            "CA 1989 s.24",
+        )
+    } else if h.education_after_21 || h.requested_pa_after_21 {
+        let why = match (h.education_after_21, h.requested_pa_after_21) {
+            (true, true) => "education or training after 21 and a personal adviser requested",
+            (true, false) => "education or training after 21",
+            _ => "a personal adviser requested after 21",
+        };
+        (
+            format!("25th birthday (born {}): {why}", h.dob),
+            "CA 1989 s.23CA, s.23CZB(3)",
+        )
+    } else {
+        (
+            format!("21st birthday (born {})", h.dob),
+            "CA 1989 s.23C(6)-(7)",
+        )
+    };
+    Draft {
+        code: MilestoneCode::DutiesEnd,
+        due,
+        done_on,
+        rule,
+        source,
+    }
+}
+
+/// The statutory needs assessment due date for an eligible child.
+/// CPPCR 2010 reg 42(1): "not more than three months after the date on which C reaches the age
+/// of 16 or becomes an eligible child after that age"; the policy may only shorten the 3 months.
+pub fn needs_assessment_due(dob: NaiveDate, eligibility: NaiveDate, policy: &Policy) -> NaiveDate {
+    let months = policy.assessment_months_after_16;
+    at_age(dob, 16, months).max(add_months(eligibility, months))
+}
+
+fn care_leaver_milestones(
+    input: &TimelineInput,
+    status: &StatusExplanation,
+    facts: &Facts,
+    elig: NaiveDate,
+    out: &mut Vec<Draft>,
+) {
+    let h = input.history;
+    let p = input.policy;
+    let dob = h.dob;
+    let as_of = input.as_of;
+
+    // PA_ALLOCATED: policy age, or 20 working days after a later eligibility.
+    // CA 1989 Sch 2 para 19C; s.23B(2). "Later" means after both the policy age and the 16th
+    // birthday: a policy earlier than 16 (Barnet's 15y6m) is kept for a child who becomes
+    // eligible on the 16th birthday, and the late-eligibility rule only applies to children
+    // who become eligible after 16.
+    let policy_pa = at_age(dob, 0, p.pa_allocation_age_months);
+    let (pa_due, pa_rule) = if elig > policy_pa.max(at_age(dob, 16, 0)) {
+        (
+            input
+                .holidays
+                .add_working_days(elig, LATE_ELIGIBILITY_PA_WORKING_DAYS),
+            format!(
+                "{LATE_ELIGIBILITY_PA_WORKING_DAYS} working days after becoming eligible on {elig} (later than the policy age of {})",
+                describe_months(p.pa_allocation_age_months)
+            ),
+        )
+    } else {
+        (
+            policy_pa,
+            age_rule(
+                dob,
+                p.pa_allocation_age_months,
+                "local policy age for allocating a personal adviser",
+            ),
+        )
+    };
+    out.push(Draft {
+        code: MilestoneCode::PaAllocated,
+        due: pa_due,
+        done_on: first(&facts.pa_allocated),
+        rule: pa_rule,
+        source: "CA 1989 Sch 2 para 19C; s.23B(2)",
+    });
+
+    // NEEDS_ASSESSMENT: CPPCR 2010 reg 42(1).
+    let months = p.assessment_months_after_16;
+    let at_16 = at_age(dob, 16, months);
+    let assess_due = needs_assessment_due(dob, elig, p);
+    let assess_rule = if assess_due > at_16 {
+        format!(
+            "{} after becoming eligible on {elig} (later than {} (born {dob}))",
+            describe_months(months),
+            describe_months(16 * 12 + months)
+        )
+    } else {
+        format!(
+            "{} (born {dob}); eligible on {elig}",
+            describe_months(16 * 12 + months)
+        )
+    };
+    let assessment_done = first(&facts.assessments);
+    out.push(Draft {
+        code: MilestoneCode::NeedsAssessment,
+        due: assess_due,
+        done_on: assessment_done,
+        rule: assess_rule,
+        source: "CPPCR 2010 reg 42(1)",
+    });
+
+    // PATHWAY_PLAN: CPPCR 2010 reg 43, "as soon as possible" after the assessment, capped at
+    // the assessment's due date + plan days.
+    let plan_days = days(p.plan_days_after_assessment);
+    let cap = assess_due + plan_days;
+    let (plan_due, plan_rule) = match assessment_done {
+        Some(a) if a + plan_days < cap => (
+            a + plan_days,
+            format!(
+                "{} days after the needs assessment completed on {a}",
+                p.plan_days_after_assessment
+            ),
+        ),
+        _ => (
+            cap,
+            format!(
+                "{} days after the needs assessment due date {assess_due}",
+                p.plan_days_after_assessment
+            ),
+        ),
+    };
+    out.push(Draft {
+        code: MilestoneCode::PathwayPlan,
+        due: plan_due,
+        done_on: first(&facts.plans_approved),
+        rule: plan_rule,
+        source: "CPPCR 2010 reg 43",
+    });
+
+    // HOUSING_PLAN, MONEY_READY: local policy (Barnet findings).
+    out.push(Draft {
+        code: MilestoneCode::HousingPlan,
+        due: at_age(dob, 0, p.housing_plan_age_months),
+        done_on: first(&facts.housing),
+        rule: age_rule(
+            dob,
+            p.housing_plan_age_months,
+            "local policy age for the housing plan",
+        ),
+        source: "Local policy; CLR 2010 Sch 1 item 5, Sch 2",
+    });
+    out.push(Draft {
+        code: MilestoneCode::MoneyReady,
+        due: at_age(dob, 0, p.money_ready_age_months),
+        done_on: first(&facts.money),
+        rule: age_rule(
+            dob,
+            p.money_ready_age_months,
+            "local policy age for money readiness",
+        ),
+        source: "Local policy (local offer)",
+    });
+
+    // TURNING_18: CA 1989 s.23C, s.23CZA.
+    out.push(Draft {
+        code: MilestoneCode::Turning18,
+        due: at_age(dob, 18, 0),
+        done_on: first(&facts.staying_put),
+        rule: format!("18th birthday (born {dob}); done when the staying put decision is recorded"),
+        source: "CA 1989 s.23C, s.23CZA",
+    });
+
+    if let Some(d) = plan_review(input, status, facts) {
+        out.push(d);
+    }
+
+    // ASSESSMENT_UPDATE: local policy (Ofsted 2019 recommendation).
+    if let Some(change) = facts.changes.last().copied() {
+        out.push(Draft {
+            code: MilestoneCode::AssessmentUpdate,
+            due: change + days(p.assessment_update_days),
+            done_on: first_on_or_after(&facts.assessments, change),
+            rule: format!(
+                "{} days after the change of circumstances recorded on {change}",
+                p.assessment_update_days
+            ),
+            source: "Local policy (Ofsted 2019 recommendation)",
+        });
+    }
+
+    if let Some(d) = pa_visit(input, facts) {
+        out.push(d);
+    }
+
+    // PA_CONTACT: local policy, once a personal adviser is allocated.
+    if !facts.pa_allocated.is_empty() {
+        let last = facts
+            .pa_contacts
+            .iter()
+            .chain(&facts.pa_visits)
+            .chain(&facts.pa_allocated)
+            .max()
+            .copied();
+        if let Some(last) = last {
+            out.push(Draft {
+                code: MilestoneCode::PaContact,
+                due: add_months(last, p.pa_contact_interval_months),
+                done_on: None,
+                rule: format!(
+                    "{} after the last personal adviser contact, visit or allocation on {last}",
+                    describe_months(p.pa_contact_interval_months)
+                ),
+                source: "Local policy (local offer)",
+            });
+        }
+    }
+
+    if let Some(d) = oc3(h, p, as_of, facts) {
+        out.push(d);
+    }
+}
+
+/// PLAN_REVIEW: the earliest of the scheduled review and any event-driven review.
+/// Eligible: CA 1989 Sch 2 para 19B(5)-(6), CPPCR 2010 reg 33 (second review 3 months after
+/// the first, then every 6 months). Relevant and former relevant: CLR 2010 reg 7 (at least
+/// every 6 months; on request). Relevant child in authority accommodation: CLR 2010 reg 7(3)
+/// (28 days after moving in, then every 3 months).
+fn plan_review(input: &TimelineInput, status: &StatusExplanation, facts: &Facts) -> Option<Draft> {
+    let h = input.history;
+    let p = input.policy;
+    let first_plan = first(&facts.plans_approved)?;
+    let last = facts
+        .plans_approved
+        .iter()
+        .chain(&facts.plan_reviews)
+        .max()
+        .copied()
+        .unwrap_or(first_plan);
+    let reviews_since_plan = facts
+        .plan_reviews
+        .iter()
+        .filter(|r| **r >= first_plan)
+        .count();
+
+    let mut candidates: Vec<(NaiveDate, String, &'static str)> = Vec::new();
+    if status.status == LegalStatus::Eligible {
+        // The plan approval counts as the first review of the plan.
+        let months = if reviews_since_plan == 0 {
+            SECOND_LAC_REVIEW_MONTHS.min(p.review_interval_months)
+        } else {
+            p.review_interval_months
+        };
+        candidates.push((
+            add_months(last, months),
+            format!(
+                "{} after the last plan approval or review on {last} (looked-after review cycle)",
+                describe_months(months)
+            ),
+            "CA 1989 Sch 2 para 19B(5)-(6); CPPCR 2010 reg 33",
+        ));
+    } else {
+        candidates.push((
+            add_months(last, p.review_interval_months),
+            format!(
+                "{} after the last plan approval or review on {last}",
+                describe_months(p.review_interval_months)
+            ),
+            "CLR 2010 reg 7",
+        ));
+    }
+
+    if let Some((start, end)) = facts
+        .accommodation
+        .last()
+        .copied()
+        .filter(|(start, _)| relevant_on(h, *start))
+    {
+        let ongoing = end.is_none_or(|e| e > input.as_of);
+        if start >= last {
+            candidates.push((
+                    start + Duration::days(ACCOMMODATION_REVIEW_DAYS),
+                    format!(
+                        "{ACCOMMODATION_REVIEW_DAYS} days after moving into authority accommodation on {start}"
+                    ),
+                    "CLR 2010 reg 7(3)",
+                ));
+        } else if ongoing && status.status == LegalStatus::Relevant {
+            candidates.push((
+                    add_months(last, ACCOMMODATION_REVIEW_MONTHS),
+                    format!(
+                        "{} after the last review on {last} while in authority accommodation (since {start})",
+                        describe_months(ACCOMMODATION_REVIEW_MONTHS)
+                    ),
+                    "CLR 2010 reg 7(3)",
+                ));
+        }
+    }
+    if let Some(change) = facts.changes.iter().copied().find(|c| *c > last) {
+        candidates.push((
+            change + days(p.change_review_days),
+            format!(
+                "{} days after the change of circumstances recorded on {change}",
+                p.change_review_days
+            ),
+            "CLR 2010 reg 7 (local policy: review after a change of circumstances)",
+        ));
+    }
+    if let Some(request) = facts.requests.iter().copied().find(|r| *r > last) {
+        candidates.push((
+            request + days(p.request_review_days),
+            format!(
+                "{} days after the young person asked for a review on {request}",
+                p.request_review_days
+            ),
+            "CLR 2010 reg 7 (review at the young person's request)",
+        ));
+    }
+    let (due, rule, source) = candidates.into_iter().min_by_key(|c| c.0)?;
+    Some(Draft {
+        code: MilestoneCode::PlanReview,
+        due,
+        done_on: None,
+        rule,
+        source,
+    })
+}
+
+/// PA_VISIT in authority accommodation: CLR 2010 reg 8(2): "(a) within 7 days of the
+/// accommodation first being provided, (b) subsequently, before the pathway plan is reviewed
+/// under regulation 7(3), and (c) at subsequent intervals of not more than two months".
+fn pa_visit(input: &TimelineInput, facts: &Facts) -> Option<Draft> {
+    let p = input.policy;
+    let (start, end) = facts.accommodation.last().copied()?;
+    let visits: Vec<NaiveDate> = facts
+        .pa_visits
+        .iter()
+        .copied()
+        .filter(|v| *v >= start && end.is_none_or(|e| *v < e))
+        .collect();
+    let (due, rule, source) = match visits.last().copied() {
+        None => (
+            start + days(p.pa_visit_first_days),
+            format!(
+                "within {} days of authority accommodation first being provided on {start}",
+                p.pa_visit_first_days
+            ),
+            "CLR 2010 reg 8(2)(a)",
+        ),
+        Some(last) => {
+            let regular = add_months(last, p.pa_visit_interval_months);
+            let review_28 = start + Duration::days(ACCOMMODATION_REVIEW_DAYS);
+            let reviewed_since = facts.plan_reviews.iter().any(|r| *r >= start);
+            if visits.len() == 1
+                && !reviewed_since
+                && relevant_on(input.history, start)
+                && review_28 < regular
+            {
+                (
+                    review_28,
+                    format!(
+                        "before the 28-day review of the pathway plan (authority accommodation from {start})"
+                    ),
+                    "CLR 2010 reg 8(2)(b)",
+                )
+            } else {
+                (
+                    regular,
+                    format!(
+                        "{} after the last visit on {last} (authority accommodation from {start})",
+                        describe_months(p.pa_visit_interval_months)
+                    ),
+                    "CLR 2010 reg 8(2)(c)",
+                )
+            }
+        }
+    };
+    // Once the accommodation has ended, only a visit missed while it lasted is shown.
+    if end.is_some_and(|e| e <= input.as_of && due >= e) {
+        return None;
+    }
+    Some(Draft {
+        code: MilestoneCode::PaVisit,
+        due,
+        done_on: None,
+        rule,
+        source,
+    })
+}
+
+/// RETURN_INTERVIEW for the latest missing episode with a return date, if the young person
+/// returned before the 18th birthday. DfE statutory guidance on children who run away or go
+/// missing from home or care (2014): offered within 72 hours of return.
+fn return_interview(h: &CareHistory, p: &Policy, facts: &Facts) -> Option<Draft> {
+    let (start, returned) = facts.missing.iter().copied().max_by_key(|m| (m.1, m.0))?;
+    if returned >= at_age(h.dob, 18, 0) {
+        return None;
+    }
+    let day_count = p.return_interview_hours.div_ceil(24);
+    Some(Draft {
+        code: MilestoneCode::ReturnInterview,
+        due: returned + days(day_count),
+        done_on: first_on_or_after(&facts.interviews, returned),
+        rule: format!(
+            "{} hours ({day_count} days) after returning on {returned} from the missing episode that began on {start}",
+            p.return_interview_hours
+        ),
+        source: "DfE statutory guidance on children who run away or go missing (2014)",
+    })
+}
+
+/// OC3_RECORD (SSDA903 care-leaver return): the next of the 17th to 21st birthdays at which the
+/// young person is a care leaver (relevant or former relevant) and whose window (policy, default
+/// 3 months before to 1 month after) has not passed; due at the end of the window.
+fn oc3(h: &CareHistory, p: &Policy, as_of: NaiveDate, facts: &Facts) -> Option<Draft> {
+    for n in 17u32..=21 {
+        let birthday = at_age(h.dob, n, 0);
+        let window_start = at_age(
+            h.dob,
+            0,
+            (n * 12).saturating_sub(p.oc3_window_before_months),
+        );
+        let window_end = at_age(h.dob, 0, n * 12 + p.oc3_window_after_months);
+        if as_of > window_end {
+            continue;
+        }
+        let at_birthday = status_on(h, birthday).status;
+        let leaver = matches!(
+            at_birthday,
+            LegalStatus::Relevant | LegalStatus::FormerRelevant
+        ) || (n == 21
+            && status_on(h, birthday.pred_opt().unwrap_or(birthday)).status
+                == LegalStatus::FormerRelevant);
+        if !leaver {
+            continue;
+        }
+        let done_on = facts
+            .oc3
+            .iter()
+            .copied()
+            .find(|d| window_start <= *d && *d <= window_end);
+        return Some(Draft {
+            code: MilestoneCode::Oc3Record,
+            due: window_end,
+            done_on,
+            rule: format!(
+                "{} after the {n}th birthday on {birthday}; window {window_start} to {window_end}",
+                describe_months(p.oc3_window_after_months)
+            ),
+            source: "SSDA903 OC3 (window unverified)",
+        });
+    }
+    None
+}
+
+fn finish(d: Draft, input: &TimelineInput, eligibility: Option<NaiveDate>) -> Milestone {
+    let p = input.policy;
+    let as_of = input.as_of;
+    let mut due = d.due;
+    let mut rule = d.rule;
+    let mut overridden = None;
+    if let Some(o) = input.overrides.iter().rev().find(|o| o.code == d.code) {
+        match check_override(d.code) {
+            Err(_) => {
+                // Statutory: never changes the date.
+            }
+            Ok(()) => {
+                let latest = override_limit(d.code, input.history.dob, eligibility, input.holidays);
+                if o.due < input.history.dob {
+                    rule.push_str(&format!(
+                        "; override to {} not applied: before the date of birth",
+                        o.due
+                    ));
+                } else if let Some((limit, why)) = latest.filter(|(limit, _)| o.due > *limit) {
+                    rule.push_str(&format!(
+                        "; override to {} not applied: later than {limit} ({why})",
+                        o.due
+                    ));
+                } else {
+                    rule = format!("{rule}; overridden to {} by a manager", o.due);
+                    due = o.due;
+                    overridden = Some(o.reason.clone());
+                }
+            }
+        }
+    }
+    let state = if d.done_on.is_some() {
+        MilestoneState::Done
+    } else if as_of > due {
+        MilestoneState::Overdue
+    } else if (due - as_of).num_days() <= i64::from(p.due_soon_days) {
+        MilestoneState::DueSoon
+    } else {
+        MilestoneState::Upcoming
+    };
+    let escalated = state == MilestoneState::Overdue
+        && as_of
+            > input
+                .holidays
+                .add_working_days(due, p.escalation_working_days);
+    Milestone {
+        code: d.code,
+        due,
+        state,
+        done_on: d.done_on,
+        rule,
+        source: d.source,
+        statutory: d.code.is_statutory(),
+        overridden,
+        escalated,
+    }
+}
+
+/// The latest date an override may set, where a statutory duty sits behind a policy date.
+/// PA_ALLOCATED: CA 1989 Sch 2 para 19C, every eligible child has a personal adviser; the
+/// latest allowed is the 16th birthday, or 20 working days after a later eligibility.
+fn override_limit(
+    code: MilestoneCode,
+    dob: NaiveDate,
+    eligibility: Option<NaiveDate>,
+    holidays: &BankHolidays,
+) -> Option<(NaiveDate, &'static str)> {
+    match code {
+        MilestoneCode::PaAllocated => {
+            let sixteen = at_age(dob, 16, 0);
+            let limit = match eligibility {
+                Some(e) if e > sixteen => {
+                    holidays.add_working_days(e, LATE_ELIGIBILITY_PA_WORKING_DAYS)
+                }
+                _ => sixteen,
+            };
+            Some((
+                limit,
+                "CA 1989 Sch 2 para 19C: every eligible child has a personal adviser",
+            ))
+        }
+        _ => None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::status::{Episode, Period};
+    use super::*;
+    use proptest::prelude::*;
+    use serde::de::IntoDeserializer;
+    use serde::de::value::{Error as DeError, StrDeserializer};
+
+    fn d(s: &str) -> NaiveDate {
+        NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap()
+    }
+
+    fn ep(start: &str, end: Option<&str>) -> Episode {
+        Episode {
+            start: d(start),
+            end: end.map(d),
+            short_breaks_only: false,
+        }
+    }
+
+    /// Born 2010-03-01: 16 on 2026-03-01, 16y3m 2026-06-01, 17 2027-03-01,
+    /// 17y6m 2027-09-01, 18 2028-03-01, 21 2031-03-01, 25 2035-03-01.
+    fn child(episodes: Vec<Episode>) -> CareHistory {
+        CareHistory {
+            dob: d("2010-03-01"),
+            episodes,
+            ..Default::default()
+        }
+    }
+
+    struct Run {
+        history: CareHistory,
+        events: Vec<Event>,
+        overrides: Vec<Override>,
+        policy: Policy,
+        holidays: BankHolidays,
+    }
+
+    impl Run {
+        fn new(history: CareHistory) -> Self {
+            Run {
+                history,
+                events: Vec::new(),
+                overrides: Vec::new(),
+                policy: Policy::default(),
+                holidays: BankHolidays::england_and_wales(),
+            }
+        }
+        fn at(&self, as_of: &str) -> Timeline {
+            self.at_date(d(as_of))
+        }
+        fn at_date(&self, as_of: NaiveDate) -> Timeline {
+            compute(&TimelineInput {
+                history: &self.history,
+                events: &self.events,
+                overrides: &self.overrides,
+                policy: &self.policy,
+                holidays: &self.holidays,
+                as_of,
+            })
+        }
+    }
+
+    fn get(t: &Timeline, code: MilestoneCode) -> &Milestone {
+        t.milestones
+            .iter()
+            .find(|m| m.code == code)
+            .unwrap_or_else(|| panic!("{} missing from {:#?}", code.code(), t.milestones))
+    }
+
+    fn has(t: &Timeline, code: MilestoneCode) -> bool {
+        t.milestones.iter().any(|m| m.code == code)
+    }
+
+    fn codes(t: &Timeline) -> Vec<&'static str> {
+        t.milestones.iter().map(|m| m.code.code()).collect()
+    }
+
+    /// In care since age 12, open episode.
+    fn long_term() -> CareHistory {
+        child(vec![ep("2022-06-01", None)])
+    }
+
+    /// In care from 12 until 2027-01-10 (16y10m): relevant from then.
+    fn leaver() -> CareHistory {
+        child(vec![ep("2022-06-01", Some("2027-01-10"))])
+    }
+
+    use MilestoneCode as C;
+
+    #[test]
+    fn codes_parse_titles_and_serde_names() {
+        for c in MilestoneCode::ALL {
+            assert_eq!(MilestoneCode::parse(c.code()), Some(c));
+            let de: StrDeserializer<DeError> = c.code().into_deserializer();
+            assert_eq!(MilestoneCode::deserialize(de).unwrap(), c, "{}", c.code());
+            assert!(!c.title().is_empty());
+        }
+        assert_eq!(C::Turning18.code(), "TURNING_18");
+        assert_eq!(C::Oc3Record.code(), "OC3_RECORD");
+        assert_eq!(C::PaAllocated.title(), "Personal adviser allocated");
+        assert_eq!(MilestoneCode::parse("pa_allocated"), None);
+        let mut all = MilestoneCode::ALL.to_vec();
+        all.dedup();
+        assert_eq!(all.len(), 13);
+        let policy_codes: Vec<_> = MilestoneCode::ALL
+            .into_iter()
+            .filter(|c| !c.is_statutory())
+            .collect();
+        assert_eq!(
+            policy_codes,
+            vec![
+                C::PaAllocated,
+                C::HousingPlan,
+                C::MoneyReady,
+                C::AssessmentUpdate,
+                C::PaContact
+            ]
+        );
+    }
+
+    #[test]
+    fn fifteen_year_old_in_care_sees_the_transition_ahead() {
+        let t = Run::new(long_term()).at("2025-06-01");
+        assert_eq!(t.status.status, LegalStatus::NotInScope);
+        assert_eq!(t.status.eligibility_date, Some(d("2026-03-01")));
+        assert_eq!(
+            codes(&t),
+            vec![
+                "PA_ALLOCATED",
+                "NEEDS_ASSESSMENT",
+                "PATHWAY_PLAN",
+                "HOUSING_PLAN",
+                "MONEY_READY",
+                "TURNING_18",
+                "OC3_RECORD",
+                "DUTIES_END"
+            ]
+        );
+        let due: Vec<NaiveDate> = t.milestones.iter().map(|m| m.due).collect();
+        assert_eq!(
+            due,
+            vec![
+                d("2026-03-01"),
+                d("2026-06-01"),
+                d("2026-06-29"),
+                d("2027-03-01"),
+                d("2027-09-01"),
+                d("2028-03-01"),
+                d("2028-04-01"),
+                d("2031-03-01")
+            ]
+        );
+        assert!(
+            t.milestones
+                .iter()
+                .all(|m| m.state == MilestoneState::Upcoming)
+        );
+        assert_eq!(
+            get(&t, C::NeedsAssessment).rule,
+            "16 years 3 months (born 2010-03-01); eligible on 2026-03-01"
+        );
+        assert_eq!(get(&t, C::NeedsAssessment).source, "CPPCR 2010 reg 42(1)");
+        assert!(get(&t, C::NeedsAssessment).statutory);
+        assert!(!get(&t, C::HousingPlan).statutory);
+    }
+
+    #[test]
+    fn pa_allocated_policy_age_or_20_working_days_after_late_eligibility() {
+        let mut run = Run::new(long_term());
+        run.policy.pa_allocation_age_months = 15 * 12 + 6;
+        let t = run.at("2025-06-01");
+        assert_eq!(get(&t, C::PaAllocated).due, d("2025-09-01"));
+        assert!(
+            get(&t, C::PaAllocated)
+                .rule
+                .starts_with("15 years 6 months (born 2010-03-01)")
+        );
+        // Enters care at 16y2m: eligible after 91 days on 2026-07-30; 20 working days on
+        // (summer bank holiday is 31 August) is 2026-08-27.
+        let run = Run::new(child(vec![ep("2026-05-01", None)]));
+        let t = run.at("2026-05-02");
+        assert_eq!(t.status.eligibility_date, Some(d("2026-07-30")));
+        assert_eq!(get(&t, C::PaAllocated).due, d("2026-08-27"));
+        assert!(
+            get(&t, C::PaAllocated)
+                .rule
+                .contains("20 working days after becoming eligible on 2026-07-30")
+        );
+        // Late eligibility also moves the needs assessment to eligibility + 3 months.
+        assert_eq!(get(&t, C::NeedsAssessment).due, d("2026-10-30"));
+        assert_eq!(get(&t, C::PathwayPlan).due, d("2026-11-27"));
+        // Done by the first allocation.
+        let mut run = Run::new(long_term());
+        run.events = vec![
+            Event::PaAllocated(d("2026-04-01")),
+            Event::PaAllocated(d("2026-02-01")),
+        ];
+        let m = get(&run.at("2026-05-01"), C::PaAllocated).clone();
+        assert_eq!(
+            (m.state, m.done_on),
+            (MilestoneState::Done, Some(d("2026-02-01")))
+        );
+    }
+
+    #[test]
+    fn needs_assessment_states_and_escalation() {
+        let run = Run::new(long_term());
+        let state = |s: &str| {
+            let t = run.at(s);
+            let m = get(&t, C::NeedsAssessment);
+            (m.state, m.escalated)
+        };
+        assert_eq!(state("2026-05-17"), (MilestoneState::Upcoming, false));
+        assert_eq!(state("2026-05-18"), (MilestoneState::DueSoon, false));
+        assert_eq!(state("2026-06-01"), (MilestoneState::DueSoon, false));
+        assert_eq!(state("2026-06-02"), (MilestoneState::Overdue, false));
+        // Due Mon 1 June 2026; 5 working days later is Mon 8 June; escalated after that.
+        assert_eq!(state("2026-06-08"), (MilestoneState::Overdue, false));
+        assert_eq!(state("2026-06-09"), (MilestoneState::Overdue, true));
+        let mut run = Run::new(long_term());
+        run.events = vec![Event::AssessmentCompleted(d("2026-06-20"))];
+        let m = get(&run.at("2026-07-01"), C::NeedsAssessment).clone();
+        assert_eq!(
+            (m.state, m.done_on, m.escalated),
+            (MilestoneState::Done, Some(d("2026-06-20")), false)
+        );
+    }
+
+    #[test]
+    fn pathway_plan_after_assessment_never_after_cap() {
+        let mut run = Run::new(long_term());
+        run.events = vec![Event::AssessmentCompleted(d("2026-04-10"))];
+        let t = run.at("2026-04-11");
+        assert_eq!(get(&t, C::PathwayPlan).due, d("2026-05-08"));
+        assert!(
+            get(&t, C::PathwayPlan)
+                .rule
+                .contains("completed on 2026-04-10")
+        );
+        // Late assessment: the plan stays due 28 days after the assessment's due date.
+        run.events = vec![Event::AssessmentCompleted(d("2026-06-20"))];
+        assert_eq!(
+            get(&run.at("2026-06-21"), C::PathwayPlan).due,
+            d("2026-06-29")
+        );
+        // Stricter policy: 14 days.
+        run.policy.plan_days_after_assessment = 14;
+        assert_eq!(
+            get(&run.at("2026-06-21"), C::PathwayPlan).due,
+            d("2026-06-15")
+        );
+        run.events.push(Event::PlanApproved(d("2026-06-25")));
+        let m = get(&run.at("2026-06-26"), C::PathwayPlan).clone();
+        assert_eq!(
+            (m.state, m.done_on),
+            (MilestoneState::Done, Some(d("2026-06-25")))
+        );
+    }
+
+    #[test]
+    fn housing_money_turning_18() {
+        let mut run = Run::new(long_term());
+        run.events = vec![
+            Event::HousingPlanAgreed(d("2027-02-01")),
+            Event::StayingPutDecision(d("2027-12-01")),
+        ];
+        let t = run.at("2027-12-02");
+        assert_eq!(get(&t, C::HousingPlan).state, MilestoneState::Done);
+        assert_eq!(get(&t, C::MoneyReady).due, d("2027-09-01"));
+        assert_eq!(get(&t, C::MoneyReady).state, MilestoneState::Overdue);
+        assert!(get(&t, C::MoneyReady).escalated);
+        assert_eq!(get(&t, C::Turning18).due, d("2028-03-01"));
+        assert_eq!(get(&t, C::Turning18).done_on, Some(d("2027-12-01")));
+        // Leap-day birth: 18 on 1 March in a common year, 17y6m on 29 August.
+        let run = Run::new(CareHistory {
+            dob: d("2008-02-29"),
+            episodes: vec![ep("2022-06-01", None)],
+            ..Default::default()
+        });
+        let t = run.at("2024-01-01");
+        assert_eq!(get(&t, C::Turning18).due, d("2026-03-01"));
+        assert_eq!(get(&t, C::MoneyReady).due, d("2025-08-29"));
+        assert_eq!(get(&t, C::HousingPlan).due, d("2025-03-01"));
+        assert_eq!(get(&t, C::NeedsAssessment).due, d("2024-05-29"));
+    }
+
+    #[test]
+    fn plan_review_eligible_cycle() {
+        let mut run = Run::new(long_term());
+        assert!(
+            !has(&run.at("2026-05-01"), C::PlanReview),
+            "no review before a plan exists"
+        );
+        run.events = vec![Event::PlanApproved(d("2026-05-08"))];
+        let t = run.at("2026-05-09");
+        assert_eq!(get(&t, C::PlanReview).due, d("2026-08-08"));
+        assert!(get(&t, C::PlanReview).source.contains("reg 33"));
+        run.events.push(Event::PlanReviewed(d("2026-08-01")));
+        let t = run.at("2026-08-02");
+        assert_eq!(get(&t, C::PlanReview).due, d("2027-02-01"));
+        assert_eq!(get(&t, C::PlanReview).done_on, None);
+        // Change of circumstances after the last review: 28 days.
+        run.events
+            .push(Event::ChangeOfCircumstances(d("2026-09-01")));
+        run.events.push(Event::ReviewRequested(d("2026-09-10")));
+        let t = run.at("2026-09-11");
+        assert_eq!(get(&t, C::PlanReview).due, d("2026-09-29"));
+        // A change before the last review does not count.
+        run.events.push(Event::PlanReviewed(d("2026-09-20")));
+        let t = run.at("2026-09-21");
+        assert_eq!(get(&t, C::PlanReview).due, d("2027-03-20"));
+    }
+
+    #[test]
+    fn relevant_child_in_authority_accommodation() {
+        let mut run = Run::new(leaver());
+        run.events = vec![
+            Event::PlanApproved(d("2026-05-08")),
+            Event::PlanReviewed(d("2026-11-01")),
+            Event::PaAllocated(d("2026-02-01")),
+            Event::AuthorityAccommodation {
+                start: d("2027-01-10"),
+                end: None,
+            },
+        ];
+        let t = run.at("2027-01-11");
+        assert_eq!(t.status.status, LegalStatus::Relevant);
+        // CLR reg 7(3): 28 days after moving in (2027-02-07), earlier than 6 months on.
+        assert_eq!(get(&t, C::PlanReview).due, d("2027-02-07"));
+        assert_eq!(get(&t, C::PlanReview).source, "CLR 2010 reg 7(3)");
+        // CLR reg 8(2)(a): visit within 7 days.
+        assert_eq!(get(&t, C::PaVisit).due, d("2027-01-17"));
+        assert_eq!(get(&t, C::PaVisit).source, "CLR 2010 reg 8(2)(a)");
+        // After the first visit: another before the 28-day review (reg 8(2)(b)).
+        run.events.push(Event::PaVisit(d("2027-01-12")));
+        let t = run.at("2027-01-13");
+        assert_eq!(get(&t, C::PaVisit).due, d("2027-02-07"));
+        assert_eq!(get(&t, C::PaVisit).source, "CLR 2010 reg 8(2)(b)");
+        // PA contact counts the visit.
+        assert_eq!(get(&t, C::PaContact).due, d("2027-03-12"));
+        // After the 28-day review and a second visit: visits every 2 months, reviews every 3.
+        run.events.push(Event::PaVisit(d("2027-02-01")));
+        run.events.push(Event::PlanReviewed(d("2027-02-05")));
+        let t = run.at("2027-02-06");
+        assert_eq!(get(&t, C::PaVisit).due, d("2027-04-01"));
+        assert_eq!(get(&t, C::PaVisit).source, "CLR 2010 reg 8(2)(c)");
+        assert_eq!(get(&t, C::PlanReview).due, d("2027-05-05"));
+        // Accommodation ended before the next visit was due: no PA_VISIT.
+        run.events[3] = Event::AuthorityAccommodation {
+            start: d("2027-01-10"),
+            end: Some(d("2027-03-01")),
+        };
+        let t = run.at("2027-03-02");
+        assert!(!has(&t, C::PaVisit));
+        // Back to a 6-monthly review once the accommodation has ended.
+        assert_eq!(get(&t, C::PlanReview).due, d("2027-08-05"));
+    }
+
+    #[test]
+    fn missed_first_visit_stays_visible_after_accommodation_ends() {
+        let mut run = Run::new(leaver());
+        run.events = vec![Event::AuthorityAccommodation {
+            start: d("2027-01-10"),
+            end: Some(d("2027-02-01")),
+        }];
+        let t = run.at("2027-02-10");
+        assert_eq!(get(&t, C::PaVisit).due, d("2027-01-17"));
+        assert_eq!(get(&t, C::PaVisit).state, MilestoneState::Overdue);
+    }
+
+    #[test]
+    fn assessment_update_after_change() {
+        let mut run = Run::new(leaver());
+        run.events = vec![
+            Event::AssessmentCompleted(d("2026-04-01")),
+            Event::ChangeOfCircumstances(d("2027-03-01")),
+        ];
+        let t = run.at("2027-03-02");
+        assert_eq!(get(&t, C::AssessmentUpdate).due, d("2027-03-29"));
+        assert_eq!(get(&t, C::AssessmentUpdate).state, MilestoneState::Upcoming);
+        assert!(!get(&t, C::AssessmentUpdate).statutory);
+        run.events.push(Event::AssessmentCompleted(d("2027-03-20")));
+        let t = run.at("2027-03-21");
+        assert_eq!(get(&t, C::AssessmentUpdate).done_on, Some(d("2027-03-20")));
+        // No change recorded: no milestone.
+        assert!(!has(
+            &Run::new(leaver()).at("2027-03-02"),
+            C::AssessmentUpdate
+        ));
+    }
+
+    #[test]
+    fn pa_contact_every_two_months_once_allocated() {
+        let mut run = Run::new(long_term());
+        assert!(!has(&run.at("2026-02-02"), C::PaContact));
+        run.events = vec![Event::PaAllocated(d("2026-02-01"))];
+        assert_eq!(
+            get(&run.at("2026-02-02"), C::PaContact).due,
+            d("2026-04-01")
+        );
+        run.events.push(Event::PaContact(d("2026-03-31")));
+        let m = get(&run.at("2026-04-01"), C::PaContact).clone();
+        assert_eq!(m.due, d("2026-05-31"));
+        assert_eq!(m.done_on, None);
+        run.events.push(Event::PaContact(d("2026-05-31")));
+        // 31 July exists; 31 May + 2 months = 31 July.
+        assert_eq!(
+            get(&run.at("2026-06-01"), C::PaContact).due,
+            d("2026-07-31")
+        );
+    }
+
+    #[test]
+    fn return_interview_72_hours() {
+        let mut run = Run::new(long_term());
+        run.events = vec![Event::MissingEpisode {
+            start: d("2026-07-01"),
+            returned: Some(d("2026-07-03")),
+        }];
+        let t = run.at("2026-07-04");
+        assert_eq!(get(&t, C::ReturnInterview).due, d("2026-07-06"));
+        assert_eq!(get(&t, C::ReturnInterview).state, MilestoneState::DueSoon);
+        run.policy.return_interview_hours = 36;
+        assert_eq!(
+            get(&run.at("2026-07-04"), C::ReturnInterview).due,
+            d("2026-07-05")
+        );
+        run.policy = Policy::default();
+        run.events
+            .push(Event::ReturnInterviewOffered(d("2026-07-05")));
+        assert_eq!(
+            get(&run.at("2026-07-08"), C::ReturnInterview).state,
+            MilestoneState::Done
+        );
+        // Still missing: nothing due yet.
+        let mut run = Run::new(long_term());
+        run.events = vec![Event::MissingEpisode {
+            start: d("2026-07-01"),
+            returned: None,
+        }];
+        assert!(!has(&run.at("2026-07-04"), C::ReturnInterview));
+        // Returned after the 18th birthday: no interview due.
+        run.history = leaver();
+        run.events = vec![Event::MissingEpisode {
+            start: d("2028-03-02"),
+            returned: Some(d("2028-03-03")),
+        }];
+        assert!(!has(&run.at("2028-03-04"), C::ReturnInterview));
+    }
+
+    #[test]
+    fn oc3_windows() {
+        let mut run = Run::new(leaver());
+        // Relevant at 17: window 2026-12-01 to 2027-04-01.
+        let t = run.at("2027-01-15");
+        assert_eq!(get(&t, C::Oc3Record).due, d("2027-04-01"));
+        assert!(get(&t, C::Oc3Record).rule.contains("17th birthday"));
+        // 18th birthday window: 2027-12-01 to 2028-04-01.
+        run.events = vec![Event::Oc3Recorded(d("2028-01-15"))];
+        let t = run.at("2028-02-01");
+        assert_eq!(get(&t, C::Oc3Record).due, d("2028-04-01"));
+        assert_eq!(get(&t, C::Oc3Record).done_on, Some(d("2028-01-15")));
+        // A record outside the window does not count.
+        run.events = vec![Event::Oc3Recorded(d("2027-11-30"))];
+        assert_eq!(get(&run.at("2028-02-01"), C::Oc3Record).done_on, None);
+        // After the 18th window: the 19th (due 2029-04-01).
+        let t = run.at("2028-04-02");
+        assert_eq!(get(&t, C::Oc3Record).due, d("2029-04-01"));
+        // The 21st birthday still counts for a former relevant young person.
+        assert_eq!(
+            get(&run.at("2030-12-15"), C::Oc3Record).due,
+            d("2031-04-01")
+        );
+        // Still in care at 17: the first OC3 is at 18.
+        let t = Run::new(long_term()).at("2026-12-15");
+        assert_eq!(get(&t, C::Oc3Record).due, d("2028-04-01"));
+        // Beyond every window (duties to 25): omitted.
+        let mut h = leaver();
+        h.education_after_21 = true;
+        let t = Run::new(h).at("2031-04-02");
+        assert_eq!(t.status.status, LegalStatus::FormerRelevant);
+        assert!(!has(&t, C::Oc3Record));
+        assert!(has(&t, C::DutiesEnd));
+    }
+
+    #[test]
+    fn duties_end_21_25_and_closed() {
+        let t = Run::new(leaver()).at("2028-06-01");
+        assert_eq!(t.status.status, LegalStatus::FormerRelevant);
+        assert_eq!(get(&t, C::DutiesEnd).due, d("2031-03-01"));
+        assert_eq!(get(&t, C::DutiesEnd).source, "CA 1989 s.23C(6)-(7)");
+        let mut h = leaver();
+        h.requested_pa_after_21 = true;
+        let t = Run::new(h.clone()).at("2028-06-01");
+        assert_eq!(get(&t, C::DutiesEnd).due, d("2035-03-01"));
+        assert!(
+            get(&t, C::DutiesEnd)
+                .rule
+                .contains("personal adviser requested")
+        );
+        // After the 25th birthday: only DUTIES_END, done.
+        let mut run = Run::new(h);
+        run.events = vec![Event::PaAllocated(d("2026-02-01"))];
+        let t = run.at("2035-03-01");
+        assert_eq!(codes(&t), vec!["DUTIES_END"]);
+        assert_eq!(get(&t, C::DutiesEnd).state, MilestoneState::Done);
+    }
+
+    #[test]
+    fn never_eligible_gets_no_care_leaver_milestones() {
+        // 31 days in care at 16: qualifying, duties of advice and assistance to 21.
+        let run = Run::new(child(vec![ep("2026-05-01", Some("2026-06-01"))]));
+        let t = run.at("2026-07-01");
+        assert_eq!(t.status.status, LegalStatus::Qualifying);
+        assert_eq!(codes(&t), vec!["DUTIES_END"]);
+        assert_eq!(get(&t, C::DutiesEnd).due, d("2031-03-01"));
+        assert_eq!(get(&t, C::DutiesEnd).source, "CA 1989 s.24");
+        // Never looked after: nothing.
+        let t = Run::new(child(vec![])).at("2026-07-01");
+        assert!(t.milestones.is_empty());
+        // Relevant who went home for 6 months: qualifying, care-leaver milestones stop.
+        let mut h = leaver();
+        h.with_parent.push(status_period("2027-01-10"));
+        let t = Run::new(h).at("2027-08-01");
+        assert_eq!(t.status.status, LegalStatus::Qualifying);
+        assert_eq!(codes(&t), vec!["DUTIES_END"]);
+    }
+
+    fn status_period(start: &str) -> Period {
+        Period {
+            start: d(start),
+            end: None,
+        }
+    }
+
+    #[test]
+    fn overrides_policy_only() {
+        assert!(check_override(C::HousingPlan).is_ok());
+        assert!(check_override(C::PaContact).is_ok());
+        let err = check_override(C::NeedsAssessment).unwrap_err();
+        assert!(err.contains("CPPCR 2010 reg 42(1)"), "{err}");
+        assert!(
+            check_override(C::PaVisit)
+                .unwrap_err()
+                .contains("CLR 2010 reg 8(2)")
+        );
+
+        let mut run = Run::new(long_term());
+        run.overrides = vec![
+            Override {
+                code: C::HousingPlan,
+                due: d("2026-12-01"),
+                reason: "Moving area in January".into(),
+            },
+            Override {
+                code: C::NeedsAssessment,
+                due: d("2026-12-01"),
+                reason: "Not allowed".into(),
+            },
+        ];
+        let t = run.at("2025-06-01");
+        let housing = get(&t, C::HousingPlan);
+        assert_eq!(housing.due, d("2026-12-01"));
+        assert_eq!(
+            housing.overridden.as_deref(),
+            Some("Moving area in January")
+        );
+        let assessment = get(&t, C::NeedsAssessment);
+        assert_eq!(assessment.due, d("2026-06-01"));
+        assert_eq!(assessment.overridden, None);
+        // PA allocation may be brought forward, never pushed past the 16th birthday.
+        run.overrides = vec![Override {
+            code: C::PaAllocated,
+            due: d("2026-06-01"),
+            reason: "Waiting list".into(),
+        }];
+        let t = run.at("2025-06-01");
+        assert_eq!(get(&t, C::PaAllocated).due, d("2026-03-01"));
+        assert!(get(&t, C::PaAllocated).rule.contains("not applied"));
+        run.overrides[0].due = d("2025-09-01");
+        assert_eq!(
+            get(&run.at("2025-06-01"), C::PaAllocated).due,
+            d("2025-09-01")
+        );
+    }
+
+    #[test]
+    fn events_outside_dob_to_as_of_are_ignored() {
+        let mut run = Run::new(long_term());
+        run.events = vec![
+            Event::AssessmentCompleted(d("2026-07-01")),
+            Event::PaContact(d("2001-01-01")),
+            Event::PaAllocated(d("2026-02-01")),
+        ];
+        let t = run.at("2026-06-05");
+        assert_eq!(get(&t, C::NeedsAssessment).state, MilestoneState::Overdue);
+        assert_eq!(get(&t, C::PaContact).due, d("2026-04-01"));
+    }
+
+    // ---- property tests ----
+
+    fn date_from(base: NaiveDate, max_days: i64) -> impl Strategy<Value = NaiveDate> {
+        (0..max_days).prop_map(move |n| base + Duration::days(n))
+    }
+
+    fn arb_event(dob: NaiveDate) -> impl Strategy<Value = Event> {
+        // From two years before birth (nonsense dates the engine must ignore) to age 26.
+        let base = dob - Duration::days(730);
+        let any_d = move || date_from(base, 365 * 28);
+        prop_oneof![
+            any_d().prop_map(Event::PaAllocated),
+            any_d().prop_map(Event::AssessmentCompleted),
+            any_d().prop_map(Event::PlanApproved),
+            any_d().prop_map(Event::PlanReviewed),
+            any_d().prop_map(Event::HousingPlanAgreed),
+            any_d().prop_map(Event::MoneyReady),
+            any_d().prop_map(Event::StayingPutDecision),
+            any_d().prop_map(Event::ChangeOfCircumstances),
+            any_d().prop_map(Event::ReviewRequested),
+            (any_d(), prop::option::of(0i64..30)).prop_map(|(s, r)| Event::MissingEpisode {
+                start: s,
+                returned: r.map(|r| s + Duration::days(r)),
+            }),
+            any_d().prop_map(Event::ReturnInterviewOffered),
+            any_d().prop_map(Event::PaVisit),
+            any_d().prop_map(Event::PaContact),
+            any_d().prop_map(Event::Oc3Recorded),
+            (any_d(), prop::option::of(1i64..400)).prop_map(|(s, l)| {
+                Event::AuthorityAccommodation {
+                    start: s,
+                    end: l.map(|l| s + Duration::days(l)),
+                }
+            }),
+        ]
+    }
+
+    fn arb_override(dob: NaiveDate) -> impl Strategy<Value = Override> {
+        (
+            prop::sample::select(MilestoneCode::ALL.to_vec()),
+            date_from(dob - Duration::days(730), 365 * 28),
+        )
+            .prop_map(|(code, due)| Override {
+                code,
+                due,
+                reason: "test".into(),
+            })
+    }
+
+    fn arb_policy() -> impl Strategy<Value = Policy> {
+        (
+            150u32..=192,
+            0u32..=3,
+            0u32..=28,
+            1u32..=6,
+            1u32..=7,
+            1u32..=2,
+            1u32..=72,
+            1u32..=60,
+            1u32..=20,
+        )
+            .prop_map(|(pa, am, pd, ri, vf, vi, rh, soon, esc)| Policy {
+                pa_allocation_age_months: pa,
+                assessment_months_after_16: am,
+                plan_days_after_assessment: pd,
+                review_interval_months: ri,
+                pa_visit_first_days: vf,
+                pa_visit_interval_months: vi,
+                return_interview_hours: rh,
+                due_soon_days: soon,
+                escalation_working_days: esc,
+                ..Policy::default()
+            })
+            .prop_filter("valid", |p| p.validate().is_ok())
+    }
+
+    #[derive(Debug, Clone)]
+    struct Case {
+        history: CareHistory,
+        events: Vec<Event>,
+        overrides: Vec<Override>,
+        policy: Policy,
+        as_of: NaiveDate,
+    }
+
+    fn arb_case() -> impl Strategy<Value = Case> {
+        let dob = date_from(d("2005-01-01"), 3650);
+        dob.prop_flat_map(|dob| {
+            let base = at_age(dob, 12, 0);
+            let episode = (
+                0i64..3000,
+                prop::option::of(1i64..900),
+                prop::bool::weighted(0.1),
+            )
+                .prop_map(move |(o, len, sb)| Episode {
+                    start: base + Duration::days(o),
+                    end: len.map(|l| base + Duration::days(o + l)),
+                    short_breaks_only: sb,
+                });
+            let parent =
+                (0i64..3000, prop::option::of(1i64..400)).prop_map(move |(o, len)| Period {
+                    start: base + Duration::days(o),
+                    end: len.map(|l| base + Duration::days(o + l)),
+                });
+            (
+                prop::collection::vec(episode, 0..5),
+                prop::collection::vec(parent, 0..2),
+                any::<(bool, bool, bool)>(),
+                prop::collection::vec(arb_event(dob), 0..12),
+                prop::collection::vec(arb_override(dob), 0..4),
+                arb_policy(),
+                date_from(at_age(dob, 14, 0), 365 * 12),
+            )
+                .prop_map(
+                    move |(episodes, with_parent, flags, events, overrides, policy, as_of)| Case {
+                        history: CareHistory {
+                            dob,
+                            episodes,
+                            with_parent,
+                            special_guardianship: flags.0,
+                            education_after_21: flags.1,
+                            requested_pa_after_21: flags.2,
+                        },
+                        events,
+                        overrides,
+                        policy,
+                        as_of,
+                    },
+                )
+        })
+    }
+
+    fn run_case(c: &Case, holidays: &BankHolidays) -> Timeline {
+        compute(&TimelineInput {
+            history: &c.history,
+            events: &c.events,
+            overrides: &c.overrides,
+            policy: &c.policy,
+            holidays,
+            as_of: c.as_of,
+        })
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(200))]
+
+        #[test]
+        fn needs_assessment_due_within_statutory_bounds(c in arb_case()) {
+            let holidays = BankHolidays::england_and_wales();
+            let default_policy = Case { policy: Policy::default(), ..c.clone() };
+            for (case, is_default) in [(&default_policy, true), (&c, false)] {
+                let t = run_case(case, &holidays);
+                if let Some(m) = t.milestones.iter().find(|m| m.code == C::NeedsAssessment) {
+                    let dob = case.history.dob;
+                    let elig = t.status.eligibility_date.unwrap();
+                    let statutory = at_age(dob, 16, 3).max(add_months(elig, 3));
+                    prop_assert!(m.due <= statutory, "{} > {}", m.due, statutory);
+                    if is_default {
+                        prop_assert!(m.due >= at_age(dob, 16, 3));
+                        prop_assert_eq!(m.due, statutory);
+                    }
+                    // The plan is never later than the statutory assessment due + 28 days.
+                    let plan = t.milestones.iter().find(|m| m.code == C::PathwayPlan).unwrap();
+                    prop_assert!(plan.due <= statutory + Duration::days(28));
+                }
+            }
+        }
+
+        #[test]
+        fn due_dates_of_care_leavers_follow_birth(c in arb_case()) {
+            let holidays = BankHolidays::england_and_wales();
+            let t = run_case(&c, &holidays);
+            if matches!(t.status.status, LegalStatus::Eligible | LegalStatus::Relevant | LegalStatus::FormerRelevant) {
+                prop_assert!(!t.milestones.is_empty());
+                for m in &t.milestones {
+                    prop_assert!(m.due > c.history.dob, "{:?} due {} before birth {}", m.code, m.due, c.history.dob);
+                }
+            }
+        }
+
+        #[test]
+        fn overrides_never_move_statutory_dates(c in arb_case()) {
+            let holidays = BankHolidays::england_and_wales();
+            let with = run_case(&c, &holidays);
+            let without = run_case(&Case { overrides: Vec::new(), ..c.clone() }, &holidays);
+            prop_assert_eq!(with.milestones.len(), without.milestones.len());
+            for (a, b) in with.milestones.iter().filter(|m| m.statutory).zip(without.milestones.iter().filter(|m| m.statutory)) {
+                prop_assert_eq!(a, b);
+            }
+            for m in &with.milestones {
+                if m.overridden.is_some() {
+                    prop_assert!(!m.statutory);
+                }
+            }
+        }
+
+        #[test]
+        fn compute_is_pure_sorted_and_states_consistent(c in arb_case()) {
+            let holidays = BankHolidays::england_and_wales();
+            let t = run_case(&c, &holidays);
+            prop_assert_eq!(&t, &run_case(&c, &holidays));
+            prop_assert!(t.milestones.windows(2).all(|w| w[0].due <= w[1].due));
+            let mut seen = std::collections::HashSet::new();
+            for m in &t.milestones {
+                prop_assert!(seen.insert(m.code), "duplicate {:?}", m.code);
+                prop_assert_eq!(m.state == MilestoneState::Done, m.done_on.is_some());
+                if let Some(done) = m.done_on {
+                    prop_assert!(done <= c.as_of || m.code == C::DutiesEnd);
+                }
+                if m.state == MilestoneState::Overdue {
+                    prop_assert!(c.as_of > m.due);
+                }
+                if m.state == MilestoneState::Upcoming {
+                    prop_assert!((m.due - c.as_of).num_days() > i64::from(c.policy.due_soon_days));
+                }
+                if m.escalated {
+                    prop_assert_eq!(m.state, MilestoneState::Overdue);
+                    prop_assert!((c.as_of - m.due).num_days() > i64::from(c.policy.escalation_working_days));
+                }
+                prop_assert_eq!(m.statutory, m.code.is_statutory());
+            }
+            // Never eligible or relevant: no needs assessment.
+            if t.status.eligibility_date.is_none() {
+                prop_assert!(!t.milestones.iter().any(|m| m.code == C::NeedsAssessment));
+            }
+        }
+    }
+}

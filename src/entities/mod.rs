@@ -1,0 +1,16 @@
+//! sea-orm entities: one file per table. Entities are never deserialized from requests;
+//! request types live beside the routes with their own validation.
+
+pub mod accommodation;
+pub mod allocation;
+pub mod audit_event;
+pub mod care_episode;
+pub mod login_attempt;
+pub mod milestone;
+pub mod milestone_override;
+pub mod parent_period;
+pub mod session;
+pub mod team;
+pub mod timeline_event;
+pub mod user;
+pub mod young_person;

@@ -1,0 +1,207 @@
+//! One error type for the whole service, rendered as an HTML page for the browser and as JSON
+//! for `/api`. Internal causes are logged once with the request id and never shown.
+
+use askama::Template;
+use axum::Json;
+use axum::http::{HeaderValue, StatusCode, header};
+use axum::response::{IntoResponse, Redirect, Response};
+use serde::Serialize;
+
+#[derive(Debug, thiserror::Error)]
+pub enum AppError {
+    /// Not found, or not yours: the two are indistinguishable on purpose (object-level access).
+    #[error("not found")]
+    NotFound,
+    #[error("authentication required")]
+    Unauthenticated,
+    #[error("forbidden")]
+    Forbidden,
+    #[error("the request could not be verified")]
+    Csrf,
+    #[error("too many attempts")]
+    TooManyRequests,
+    #[error("{0}")]
+    BadRequest(String),
+    /// Field-level validation failures: (field, message).
+    #[error("validation failed")]
+    Validation(Vec<FieldError>),
+    /// Someone else changed the record since it was loaded.
+    #[error("{0}")]
+    Conflict(String),
+    #[error(transparent)]
+    Internal(#[from] anyhow::Error),
+}
+
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct FieldError {
+    pub field: String,
+    pub message: String,
+}
+
+impl FieldError {
+    pub fn new(field: impl Into<String>, message: impl Into<String>) -> Self {
+        FieldError {
+            field: field.into(),
+            message: message.into(),
+        }
+    }
+}
+
+impl From<sea_orm::DbErr> for AppError {
+    fn from(e: sea_orm::DbErr) -> Self {
+        AppError::Internal(anyhow::Error::new(e))
+    }
+}
+
+impl From<sea_orm::TransactionError<AppError>> for AppError {
+    fn from(e: sea_orm::TransactionError<AppError>) -> Self {
+        match e {
+            sea_orm::TransactionError::Connection(db) => db.into(),
+            sea_orm::TransactionError::Transaction(app) => app,
+        }
+    }
+}
+
+impl AppError {
+    pub fn status(&self) -> StatusCode {
+        match self {
+            AppError::NotFound => StatusCode::NOT_FOUND,
+            AppError::Unauthenticated => StatusCode::UNAUTHORIZED,
+            AppError::Forbidden | AppError::Csrf => StatusCode::FORBIDDEN,
+            AppError::TooManyRequests => StatusCode::TOO_MANY_REQUESTS,
+            AppError::BadRequest(_) => StatusCode::BAD_REQUEST,
+            AppError::Validation(_) => StatusCode::UNPROCESSABLE_ENTITY,
+            AppError::Conflict(_) => StatusCode::CONFLICT,
+            AppError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
+        }
+    }
+
+    fn public_message(&self) -> String {
+        match self {
+            AppError::NotFound => "Page not found".into(),
+            AppError::Unauthenticated => "You need to sign in".into(),
+            AppError::Forbidden => "You do not have access to this page".into(),
+            AppError::Csrf => {
+                "The form could not be verified. Go back, reload the page and try again.".into()
+            }
+            AppError::TooManyRequests => "Too many attempts. Wait 15 minutes and try again.".into(),
+            AppError::BadRequest(m) | AppError::Conflict(m) => m.clone(),
+            AppError::Validation(_) => "There is a problem with the information you gave".into(),
+            AppError::Internal(_) => "Sorry, there is a problem with the service".into(),
+        }
+    }
+
+    fn log(&self) {
+        if let AppError::Internal(e) = self {
+            // The cause chain is logged once; the user sees only a generic message.
+            tracing::error!(error = format!("{e:#}"), "internal error");
+        }
+    }
+
+    /// Render as JSON (the API).
+    pub fn into_json_response(self) -> Response {
+        self.log();
+        #[derive(Serialize)]
+        struct Body {
+            error: String,
+            message: String,
+            #[serde(skip_serializing_if = "Vec::is_empty")]
+            errors: Vec<FieldError>,
+        }
+        let status = self.status();
+        let code = match &self {
+            AppError::NotFound => "not_found",
+            AppError::Unauthenticated => "unauthenticated",
+            AppError::Forbidden => "forbidden",
+            AppError::Csrf => "csrf",
+            AppError::TooManyRequests => "too_many_requests",
+            AppError::BadRequest(_) => "bad_request",
+            AppError::Validation(_) => "validation_failed",
+            AppError::Conflict(_) => "conflict",
+            AppError::Internal(_) => "internal",
+        };
+        let errors = match &self {
+            AppError::Validation(v) => v.clone(),
+            _ => vec![],
+        };
+        let mut res = (
+            status,
+            Json(Body {
+                error: code.into(),
+                message: self.public_message(),
+                errors,
+            }),
+        )
+            .into_response();
+        if status == StatusCode::UNAUTHORIZED {
+            res.headers_mut().insert(
+                header::WWW_AUTHENTICATE,
+                HeaderValue::from_static("Bearer realm=\"pathway\""),
+            );
+        }
+        res
+    }
+}
+
+#[derive(Template)]
+#[template(path = "error.html")]
+struct ErrorPage {
+    layout: crate::views::Layout,
+    heading: String,
+    message: String,
+}
+
+/// Browser rendering: an unauthenticated visitor is sent to sign in; anything else is a page.
+impl IntoResponse for AppError {
+    fn into_response(self) -> Response {
+        self.log();
+        if matches!(self, AppError::Unauthenticated) {
+            return Redirect::to("/login").into_response();
+        }
+        let status = self.status();
+        let heading = match status {
+            StatusCode::NOT_FOUND => "Page not found".to_string(),
+            StatusCode::INTERNAL_SERVER_ERROR => {
+                "Sorry, there is a problem with the service".into()
+            }
+            StatusCode::TOO_MANY_REQUESTS => "Too many attempts".into(),
+            StatusCode::FORBIDDEN => "You cannot do that".into(),
+            _ => "There is a problem".into(),
+        };
+        let message = match &self {
+            AppError::NotFound => {
+                "If you typed the web address, check it is correct. If you followed a link, the record may have been moved or you may not have access to it.".into()
+            }
+            AppError::Internal(_) => "Try again later. Nothing you entered has been saved unless you were told so.".into(),
+            _ => self.public_message(),
+        };
+        let page = ErrorPage {
+            layout: crate::views::Layout::bare(&heading),
+            heading,
+            message,
+        };
+        match page.render() {
+            Ok(html) => (status, axum::response::Html(html)).into_response(),
+            Err(_) => (status, "Sorry, there is a problem with the service").into_response(),
+        }
+    }
+}
+
+/// An error from an `/api` handler, rendered as JSON.
+#[derive(Debug)]
+pub struct ApiError(pub AppError);
+
+impl<E: Into<AppError>> From<E> for ApiError {
+    fn from(e: E) -> Self {
+        ApiError(e.into())
+    }
+}
+
+impl IntoResponse for ApiError {
+    fn into_response(self) -> Response {
+        self.0.into_json_response()
+    }
+}
+
+pub type AppResult<T> = Result<T, AppError>;
+pub type ApiResult<T> = Result<T, ApiError>;

@@ -1,0 +1,69 @@
+//! `pathway [serve|migrate|seed-demo|create-user]`: thin; everything lives in the library.
+
+use std::process::ExitCode;
+
+use pathway::config::Config;
+
+const USAGE: &str = "usage: pathway [serve | migrate | seed-demo | create-user --email EMAIL [--name NAME] [--role adviser|manager|senior_manager|none] [--admin]]
+  serve        run the web service (the default)
+  migrate      apply database migrations and exit
+  seed-demo    load the demo authority into an empty database
+  create-user  create a user; the password is read from standard input";
+
+#[tokio::main]
+async fn main() -> ExitCode {
+    let _ = dotenvy::dotenv();
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let command = args.first().map(String::as_str).unwrap_or("serve");
+    if matches!(command, "-h" | "--help" | "help") {
+        println!("{USAGE}");
+        return ExitCode::SUCCESS;
+    }
+    let config = match Config::from_env() {
+        Ok(c) => c,
+        Err(e) => {
+            eprintln!("pathway cannot start: {e}");
+            return ExitCode::from(2);
+        }
+    };
+    pathway::telemetry::init(&config.log_format);
+    let result = match command {
+        "serve" => pathway::app::serve(config).await,
+        "migrate" => pathway::app::prepare(config)
+            .await
+            .map(|_| println!("Migrations applied")),
+        "seed-demo" => match pathway::app::prepare(config).await {
+            Ok(state) if state.config.app_env == pathway::config::AppEnv::Production => Err(
+                anyhow::anyhow!("demo data is never loaded with APP_ENV=production"),
+            ),
+            Ok(state) => match pathway::seed::is_empty(&state).await {
+                Ok(true) => pathway::seed::seed_demo(&state)
+                    .await
+                    .map(|_| println!("Demo authority loaded")),
+                Ok(false) => Err(anyhow::anyhow!(
+                    "the database already has users; demo data is loaded only into an empty database"
+                )),
+                Err(e) => Err(anyhow::anyhow!("{e}")),
+            },
+            Err(e) => Err(e),
+        },
+        "create-user" => match pathway::cli::parse_create_user(&args[1..]) {
+            Err(e) => Err(anyhow::anyhow!("{e}\n{USAGE}")),
+            Ok(a) => match pathway::cli::read_password() {
+                Err(e) => Err(anyhow::anyhow!("cannot read the password: {e}")),
+                Ok(pw) => match pathway::app::prepare(config).await {
+                    Ok(state) => pathway::cli::create_user(&state, a, pw).await,
+                    Err(e) => Err(e),
+                },
+            },
+        },
+        other => Err(anyhow::anyhow!("unknown command {other}\n{USAGE}")),
+    };
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("pathway: {e:#}");
+            ExitCode::FAILURE
+        }
+    }
+}

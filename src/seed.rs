@@ -1,0 +1,368 @@
+//! The demo authority: an administrator, a manager, two personal advisers and a dozen young
+//! people aged 15 to 22 with varied care histories. Dates are relative to today so the demo always
+//! shows a realistic mix of upcoming, due and overdue milestones.
+
+use chrono::{Duration, NaiveDate, Utc};
+use sea_orm::{ActiveModelTrait, EntityTrait, PaginatorTrait, Set};
+
+use crate::auth::Role;
+use crate::entities::{allocation, care_episode, young_person};
+use crate::services::users::{self, NewUser};
+use crate::state::AppState;
+
+pub const DEMO_ACCOUNTS: [&str; 4] = [
+    "admin@demo.test",
+    "manager@demo.test",
+    "adviser@demo.test",
+    "adviser2@demo.test",
+];
+
+pub async fn is_empty(state: &AppState) -> anyhow::Result<bool> {
+    Ok(crate::entities::user::Entity::find()
+        .count(&state.db)
+        .await?
+        == 0)
+}
+
+/// A date `years` and `months` before `today`.
+fn ago(today: NaiveDate, years: u32, months: u32) -> NaiveDate {
+    today
+        .checked_sub_months(chrono::Months::new(years * 12 + months))
+        .unwrap_or(today)
+}
+
+struct DemoPerson {
+    local_id: &'static str,
+    given: &'static str,
+    family: &'static str,
+    preferred: Option<&'static str>,
+    age: (u32, u32),
+    pronouns: &'static str,
+    ethnicity: &'static str,
+    language: &'static str,
+    uasc: bool,
+    /// Episodes as (start age, end age or None for open, short breaks only).
+    episodes: &'static [((u32, u32), Option<(u32, u32)>, bool)],
+    adviser: usize,
+    education_after_21: bool,
+    requested_pa_after_21: bool,
+}
+
+const PEOPLE: &[DemoPerson] = &[
+    DemoPerson {
+        local_id: "BAR-1001",
+        given: "Amara",
+        family: "Okafor",
+        preferred: None,
+        age: (15, 8),
+        pronouns: "she/her",
+        ethnicity: "Black African",
+        language: "English",
+        uasc: false,
+        episodes: &[((13, 2), None, false)],
+        adviser: 0,
+        education_after_21: false,
+        requested_pa_after_21: false,
+    },
+    DemoPerson {
+        local_id: "BAR-1002",
+        given: "Jayden",
+        family: "Clarke",
+        preferred: Some("Jay"),
+        age: (16, 2),
+        pronouns: "he/him",
+        ethnicity: "Mixed White and Black Caribbean",
+        language: "English",
+        uasc: false,
+        episodes: &[((14, 6), None, false)],
+        adviser: 0,
+        education_after_21: false,
+        requested_pa_after_21: false,
+    },
+    DemoPerson {
+        local_id: "BAR-1003",
+        given: "Leah",
+        family: "Murphy",
+        preferred: None,
+        age: (16, 5),
+        pronouns: "she/her",
+        ethnicity: "White Irish",
+        language: "English",
+        uasc: false,
+        episodes: &[((15, 0), None, false)],
+        adviser: 0,
+        education_after_21: false,
+        requested_pa_after_21: false,
+    },
+    DemoPerson {
+        local_id: "BAR-1004",
+        given: "Tomasz",
+        family: "Nowak",
+        preferred: Some("Tom"),
+        age: (17, 1),
+        pronouns: "he/him",
+        ethnicity: "White other",
+        language: "Polish",
+        uasc: false,
+        episodes: &[((12, 0), (Some((13, 1))), false), ((14, 3), None, false)],
+        adviser: 0,
+        education_after_21: false,
+        requested_pa_after_21: false,
+    },
+    DemoPerson {
+        local_id: "BAR-1005",
+        given: "Yusuf",
+        family: "Ahmadi",
+        preferred: None,
+        age: (17, 4),
+        pronouns: "he/him",
+        ethnicity: "Asian other",
+        language: "Dari",
+        uasc: true,
+        episodes: &[((15, 10), None, false)],
+        adviser: 1,
+        education_after_21: false,
+        requested_pa_after_21: false,
+    },
+    DemoPerson {
+        local_id: "BAR-1006",
+        given: "Chloe",
+        family: "Bennett",
+        preferred: None,
+        age: (17, 8),
+        pronouns: "she/her",
+        ethnicity: "White British",
+        language: "English",
+        uasc: false,
+        episodes: &[((14, 0), Some((17, 2)), false)],
+        adviser: 1,
+        education_after_21: false,
+        requested_pa_after_21: false,
+    },
+    DemoPerson {
+        local_id: "BAR-1007",
+        given: "Kai",
+        family: "Thompson",
+        preferred: None,
+        age: (16, 10),
+        pronouns: "they/them",
+        ethnicity: "White British",
+        language: "English",
+        uasc: false,
+        episodes: &[
+            ((14, 1), Some((14, 2)), true),
+            ((15, 1), Some((15, 2)), true),
+            ((16, 1), Some((16, 2)), true),
+        ],
+        adviser: 1,
+        education_after_21: false,
+        requested_pa_after_21: false,
+    },
+    DemoPerson {
+        local_id: "BAR-1008",
+        given: "Sofia",
+        family: "Rossi",
+        preferred: None,
+        age: (18, 6),
+        pronouns: "she/her",
+        ethnicity: "White other",
+        language: "Italian",
+        uasc: false,
+        episodes: &[((13, 0), Some((18, 0)), false)],
+        adviser: 0,
+        education_after_21: false,
+        requested_pa_after_21: false,
+    },
+    DemoPerson {
+        local_id: "BAR-1009",
+        given: "Daniel",
+        family: "Mensah",
+        preferred: Some("Danny"),
+        age: (19, 11),
+        pronouns: "he/him",
+        ethnicity: "Black African",
+        language: "English",
+        uasc: false,
+        episodes: &[((15, 0), Some((18, 0)), false)],
+        adviser: 1,
+        education_after_21: false,
+        requested_pa_after_21: false,
+    },
+    DemoPerson {
+        local_id: "BAR-1010",
+        given: "Aisha",
+        family: "Begum",
+        preferred: None,
+        age: (21, 3),
+        pronouns: "she/her",
+        ethnicity: "Bangladeshi",
+        language: "Bengali",
+        uasc: false,
+        episodes: &[((14, 0), Some((18, 0)), false)],
+        adviser: 0,
+        education_after_21: false,
+        requested_pa_after_21: true,
+    },
+    DemoPerson {
+        local_id: "BAR-1011",
+        given: "Ryan",
+        family: "Walsh",
+        preferred: None,
+        age: (22, 0),
+        pronouns: "he/him",
+        ethnicity: "White British",
+        language: "English",
+        uasc: false,
+        episodes: &[((16, 0), Some((18, 0)), false)],
+        adviser: 1,
+        education_after_21: true,
+        requested_pa_after_21: false,
+    },
+    DemoPerson {
+        local_id: "BAR-1012",
+        given: "Mia",
+        family: "Evans",
+        preferred: None,
+        age: (17, 0),
+        pronouns: "she/her",
+        ethnicity: "White British",
+        language: "English",
+        uasc: false,
+        episodes: &[((16, 2), Some((16, 4)), false)],
+        adviser: 0,
+        education_after_21: false,
+        requested_pa_after_21: false,
+    },
+];
+
+pub async fn seed_demo(state: &AppState) -> anyhow::Result<()> {
+    let pw = state.config.demo_password.expose().to_string();
+    let new = |email: &str, name: &str, role: Role, admin: bool, team: Option<String>| NewUser {
+        email: email.into(),
+        name: name.into(),
+        password: pw.clone(),
+        role,
+        is_admin: admin,
+        team_id: team,
+    };
+    users::create(
+        state,
+        new("admin@demo.test", "Alex Admin", Role::None, true, None),
+    )
+    .await?;
+    let manager = users::create(
+        state,
+        new(
+            "manager@demo.test",
+            "Morgan Hale",
+            Role::Manager,
+            false,
+            None,
+        ),
+    )
+    .await?;
+    let team =
+        users::create_team(state, "Leaving Care Team North", Some(manager.id.clone())).await?;
+    let mut am: crate::entities::user::ActiveModel = manager.clone().into();
+    am.team_id = Set(Some(team.id.clone()));
+    am.update(&state.db).await?;
+    let a1 = users::create(
+        state,
+        new(
+            "adviser@demo.test",
+            "Priya Shah",
+            Role::Adviser,
+            false,
+            Some(team.id.clone()),
+        ),
+    )
+    .await?;
+    let a2 = users::create(
+        state,
+        new(
+            "adviser2@demo.test",
+            "Sam Reid",
+            Role::Adviser,
+            false,
+            Some(team.id.clone()),
+        ),
+    )
+    .await?;
+    let advisers = [a1, a2];
+
+    let today = state.clock.today();
+    let now = Utc::now();
+    for p in PEOPLE {
+        let dob = ago(today, p.age.0, p.age.1);
+        let at = |age: (u32, u32)| crate::domain::age::at_age(dob, age.0, age.1);
+        let id = uuid::Uuid::now_v7().to_string();
+        let adviser = &advisers[p.adviser];
+        young_person::ActiveModel {
+            id: Set(id.clone()),
+            local_id: Set(p.local_id.into()),
+            given_name: Set(p.given.into()),
+            family_name: Set(p.family.into()),
+            preferred_name: Set(p.preferred.map(Into::into)),
+            date_of_birth: Set(dob),
+            gender: Set(None),
+            pronouns: Set(Some(p.pronouns.into())),
+            ethnicity: Set(Some(p.ethnicity.into())),
+            first_language: Set(Some(p.language.into())),
+            disability: Set(None),
+            uasc: Set(p.uasc),
+            trafficked: Set(false),
+            phone: Set(None),
+            email: Set(None),
+            address: Set(None),
+            adviser_id: Set(Some(adviser.id.clone())),
+            social_worker: Set(Some("Jordan Blake".into())),
+            special_guardianship: Set(false),
+            education_after21: Set(p.education_after_21),
+            requested_pa_after21: Set(p.requested_pa_after_21),
+            legal_status: Set("not_in_scope".into()),
+            next_due: Set(None),
+            overdue_count: Set(0),
+            version: Set(1),
+            created_at: Set(now),
+            updated_at: Set(now),
+        }
+        .insert(&state.db)
+        .await?;
+        for (start, end, short) in p.episodes {
+            care_episode::ActiveModel {
+                id: Set(uuid::Uuid::now_v7().to_string()),
+                young_person_id: Set(id.clone()),
+                start_date: Set(at(*start)),
+                end_date: Set(end.map(at)),
+                legal_basis: Set(if *short {
+                    "s20 short breaks".into()
+                } else if p.uasc {
+                    "s20 (unaccompanied)".into()
+                } else {
+                    "s31 care order".into()
+                }),
+                short_breaks_only: Set(*short),
+            }
+            .insert(&state.db)
+            .await?;
+        }
+        // Advisers allocated at 16 or later (the late allocation Ofsted found), for those old enough.
+        if p.age.0 >= 16 && !p.episodes.iter().all(|e| e.2) {
+            let start = (at((16, 4))).max(today - Duration::days(365 * 3));
+            allocation::ActiveModel {
+                id: Set(uuid::Uuid::now_v7().to_string()),
+                young_person_id: Set(id.clone()),
+                role: Set("personal_adviser".into()),
+                user_id: Set(Some(adviser.id.clone())),
+                person_name: Set(adviser.name.clone()),
+                start_date: Set(start.min(today)),
+                end_date: Set(None),
+                reason: Set(Some("First allocation".into())),
+            }
+            .insert(&state.db)
+            .await?;
+        }
+        crate::services::young_people::recompute(state, &id).await?;
+    }
+    Ok(())
+}

@@ -1,0 +1,8 @@
+//! Use cases: authorisation on rows, transactions, and the audit trail. Routes call these;
+//! these call the pure `domain` rules and the `entities`.
+
+pub mod audit;
+pub mod auth;
+pub mod team;
+pub mod users;
+pub mod young_people;

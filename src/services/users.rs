@@ -1,0 +1,149 @@
+//! Users and teams: creation, listing, disabling, and ending sessions.
+
+use chrono::Utc;
+use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, QueryOrder, Set};
+
+use crate::auth::{Role, password, session};
+use crate::entities::{team, user};
+use crate::error::{AppError, FieldError};
+use crate::state::AppState;
+
+pub struct NewUser {
+    pub email: String,
+    pub name: String,
+    pub password: String,
+    pub role: Role,
+    pub is_admin: bool,
+    pub team_id: Option<String>,
+}
+
+pub fn normalise_email(email: &str) -> String {
+    email.trim().to_lowercase()
+}
+
+pub fn validate_new_user(u: &NewUser) -> Vec<FieldError> {
+    let mut errors = vec![];
+    let email = normalise_email(&u.email);
+    let at = email.find('@');
+    if email.is_empty() {
+        errors.push(FieldError::new("email", "Enter an email address"));
+    } else if !matches!(at, Some(i) if i > 0 && i < email.len() - 1) || email.contains(' ') {
+        errors.push(FieldError::new(
+            "email",
+            "Enter an email address in the correct format, like name@example.org",
+        ));
+    }
+    if u.name.trim().is_empty() {
+        errors.push(FieldError::new("name", "Enter the person's full name"));
+    }
+    if let Err(m) = password::check_new_password(&u.password) {
+        errors.push(FieldError::new("password", m));
+    }
+    errors
+}
+
+pub async fn create(state: &AppState, u: NewUser) -> Result<user::Model, AppError> {
+    let errors = validate_new_user(&u);
+    if !errors.is_empty() {
+        return Err(AppError::Validation(errors));
+    }
+    let email = normalise_email(&u.email);
+    if user::Entity::find()
+        .filter(user::Column::Email.eq(email.clone()))
+        .one(&state.db)
+        .await?
+        .is_some()
+    {
+        return Err(AppError::Validation(vec![FieldError::new(
+            "email",
+            "A user with this email address already exists",
+        )]));
+    }
+    let hash = password::hash(state, u.password).await?;
+    let now = Utc::now();
+    let model = user::ActiveModel {
+        id: Set(uuid::Uuid::now_v7().to_string()),
+        email: Set(email),
+        name: Set(u.name.trim().to_string()),
+        password_hash: Set(hash),
+        role: Set(u.role.as_str().to_string()),
+        is_admin: Set(u.is_admin),
+        team_id: Set(u.team_id),
+        disabled: Set(false),
+        sessions_valid_after: Set(None),
+        created_at: Set(now),
+        updated_at: Set(now),
+    }
+    .insert(&state.db)
+    .await?;
+    Ok(model)
+}
+
+pub async fn create_team(
+    state: &AppState,
+    name: &str,
+    manager_id: Option<String>,
+) -> Result<team::Model, AppError> {
+    Ok(team::ActiveModel {
+        id: Set(uuid::Uuid::now_v7().to_string()),
+        name: Set(name.to_string()),
+        manager_id: Set(manager_id),
+        created_at: Set(Utc::now()),
+    }
+    .insert(&state.db)
+    .await?)
+}
+
+pub async fn find_by_email(state: &AppState, email: &str) -> Result<Option<user::Model>, AppError> {
+    Ok(user::Entity::find()
+        .filter(user::Column::Email.eq(normalise_email(email)))
+        .one(&state.db)
+        .await?)
+}
+
+pub async fn list(state: &AppState) -> Result<Vec<user::Model>, AppError> {
+    Ok(user::Entity::find()
+        .order_by_asc(user::Column::Name)
+        .all(&state.db)
+        .await?)
+}
+
+pub async fn teams(state: &AppState) -> Result<Vec<team::Model>, AppError> {
+    Ok(team::Entity::find()
+        .order_by_asc(team::Column::Name)
+        .all(&state.db)
+        .await?)
+}
+
+/// Disables or re-enables a user. Disabling ends every live session at once.
+pub async fn set_disabled(
+    state: &AppState,
+    user_id: &str,
+    disabled: bool,
+) -> Result<user::Model, AppError> {
+    let u = user::Entity::find_by_id(user_id.to_string())
+        .one(&state.db)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let mut am: user::ActiveModel = u.into();
+    am.disabled = Set(disabled);
+    am.updated_at = Set(Utc::now());
+    let u = am.update(&state.db).await?;
+    if disabled {
+        session::revoke_all_for_user(state, user_id).await?;
+    }
+    Ok(u)
+}
+
+/// Ends every session of one user, including tokens issued to API clients.
+pub async fn end_sessions(state: &AppState, user_id: &str) -> Result<(), AppError> {
+    let u = user::Entity::find_by_id(user_id.to_string())
+        .one(&state.db)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let mut am: user::ActiveModel = u.into();
+    am.sessions_valid_after = Set(Some(state.clock.now()));
+    am.update(&state.db).await?;
+    session::revoke_all_for_user(state, user_id).await?;
+    Ok(())
+}

@@ -1,0 +1,36 @@
+use std::sync::Arc;
+
+use sea_orm::DatabaseConnection;
+use tokio::sync::Semaphore;
+
+use crate::clock::Clock;
+use crate::config::Config;
+use crate::domain::working_days::BankHolidays;
+
+/// Everything a request handler or a background job needs, cheap to clone.
+#[derive(Clone)]
+pub struct AppState {
+    pub db: DatabaseConnection,
+    pub config: Arc<Config>,
+    pub clock: Arc<dyn Clock>,
+    pub holidays: Arc<BankHolidays>,
+    /// Caps concurrent argon2 hashes (19 MiB each) so a login flood cannot exhaust memory.
+    pub hashing: Arc<Semaphore>,
+}
+
+impl AppState {
+    pub fn new(
+        db: DatabaseConnection,
+        config: Config,
+        clock: Arc<dyn Clock>,
+        holidays: BankHolidays,
+    ) -> Self {
+        AppState {
+            db,
+            config: Arc::new(config),
+            clock,
+            holidays: Arc::new(holidays),
+            hashing: Arc::new(Semaphore::new(4)),
+        }
+    }
+}
