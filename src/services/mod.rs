@@ -4,5 +4,6 @@
 pub mod audit;
 pub mod auth;
 pub mod team;
+pub mod timeline;
 pub mod users;
 pub mod young_people;

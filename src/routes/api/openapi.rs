@@ -9,7 +9,11 @@ use utoipa::{Modify, OpenApi};
         super::auth::token,
         super::auth::me,
         super::young_people::list,
+        super::young_people::create,
         super::young_people::show,
+        super::young_people::update,
+        super::young_people::add_history,
+        super::young_people::timeline,
     ),
     components(schemas(crate::error::FieldError)),
     modifiers(&BearerAuth)

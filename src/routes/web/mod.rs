@@ -2,6 +2,7 @@
 
 pub mod admin;
 pub mod auth;
+pub mod forms;
 pub mod home;
 pub mod young_people;
 

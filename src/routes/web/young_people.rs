@@ -1,31 +1,628 @@
-//! A young person's record pages.
+//! A young person's record: details, legal status, the transition timeline, the care history and
+//! the forms that change them.
 
 use askama::Template;
-use axum::Router;
-use axum::extract::{Path, State};
-use axum::response::Html;
+use axum::extract::{Path, Query, State};
+use axum::http::StatusCode;
+use axum::response::{Html, IntoResponse, Redirect, Response};
 use axum::routing::get;
+use axum::{Form, Router};
+use serde::Deserialize;
 
+use super::forms::{self, Field, FormPage, checked, fill, get as value, opt};
 use super::render;
-use crate::auth::WebUser;
-use crate::error::AppError;
+use crate::auth::{CurrentUser, WebUser};
+use crate::domain::timeline::MilestoneCode;
+use crate::error::{AppError, FieldError};
 use crate::services::audit::RequestMeta;
-use crate::services::young_people;
+use crate::services::timeline::{self as tl, EVENT_KINDS};
+use crate::services::young_people::{self, HistoryChange, PersonDetails, SUITABILITY_FACTORS};
 use crate::state::AppState;
 use crate::views::Layout;
 
 pub fn router() -> Router<AppState> {
-    Router::new().route("/young-people/{id}", get(show))
+    Router::new()
+        .route("/young-people/new", get(new_form).post(create))
+        .route("/young-people/{id}", get(show))
+        .route("/young-people/{id}/edit", get(edit_form).post(update))
+        .route(
+            "/young-people/{id}/add/{kind}",
+            get(change_form).post(change_submit),
+        )
+}
+
+type Values = Vec<(String, String)>;
+
+fn date_field(name: &str, label: &str) -> Field {
+    Field::new(name, label, "date").hint("For example, 2026-03-27")
+}
+
+fn fmt_date(d: chrono::NaiveDate) -> String {
+    d.format("%-d %b %Y").to_string()
+}
+
+// ----- details ------------------------------------------------------------------------------
+
+async fn detail_fields(
+    state: &AppState,
+    user: &CurrentUser,
+    with_adviser: bool,
+) -> Result<Vec<Field>, AppError> {
+    let mut f = vec![
+        Field::new("given_name", "Given name", "text"),
+        Field::new("family_name", "Family name", "text"),
+        Field::new("preferred_name", "Preferred name (optional)", "text")
+            .hint("What they like to be called"),
+        date_field("date_of_birth", "Date of birth"),
+        Field::new("local_id", "Local identifier", "text")
+            .hint("The case number in the authority's records"),
+        Field::new("pronouns", "Pronouns (optional)", "text"),
+        Field::new("gender", "Gender (optional)", "text"),
+        Field::new("ethnicity", "Ethnicity (optional)", "text"),
+        Field::new("first_language", "First language (optional)", "text"),
+        Field::new("disability", "Disability (optional)", "text"),
+        Field::new("uasc", "Unaccompanied asylum-seeking child", "checkbox"),
+        Field::new(
+            "trafficked",
+            "Known or suspected victim of trafficking",
+            "checkbox",
+        ),
+        Field::new(
+            "special_guardianship",
+            "Subject to a special guardianship order",
+            "checkbox",
+        ),
+        Field::new("phone", "Phone (optional)", "tel"),
+        Field::new("email", "Email (optional)", "email"),
+        Field::new("address", "Address (optional)", "textarea"),
+        Field::new("social_worker", "Social worker (optional)", "text"),
+    ];
+    if with_adviser && user.role.is_manager() {
+        let mut choices = vec![(String::new(), "Not allocated yet".to_string())];
+        choices.extend(
+            young_people::allocatable_advisers(state, user)
+                .await?
+                .into_iter()
+                .map(|u| (u.id, u.name)),
+        );
+        f.push(Field::new("adviser_id", "Personal adviser", "select").owned_choices(choices));
+    }
+    Ok(f)
+}
+
+fn details_from(values: &Values, errors: &mut Vec<FieldError>) -> PersonDetails {
+    PersonDetails {
+        local_id: value(values, "local_id"),
+        given_name: value(values, "given_name"),
+        family_name: value(values, "family_name"),
+        preferred_name: opt(values, "preferred_name"),
+        date_of_birth: forms::required_date(values, "date_of_birth", "date of birth", errors),
+        gender: opt(values, "gender"),
+        pronouns: opt(values, "pronouns"),
+        ethnicity: opt(values, "ethnicity"),
+        first_language: opt(values, "first_language"),
+        disability: opt(values, "disability"),
+        uasc: checked(values, "uasc"),
+        trafficked: checked(values, "trafficked"),
+        phone: opt(values, "phone"),
+        email: opt(values, "email"),
+        address: opt(values, "address"),
+        social_worker: opt(values, "social_worker"),
+        special_guardianship: checked(values, "special_guardianship"),
+        adviser_id: opt(values, "adviser_id"),
+    }
+}
+
+#[allow(clippy::too_many_arguments)]
+fn form_page(
+    user: &CurrentUser,
+    caption: &str,
+    heading: &str,
+    intro: Option<String>,
+    action: String,
+    back: String,
+    mut fields: Vec<Field>,
+    values: &Values,
+    errors: Vec<FieldError>,
+    hidden: Vec<(String, String)>,
+    submit: &str,
+) -> Result<Response, AppError> {
+    fill(&mut fields, values, &errors);
+    let status = if errors.is_empty() {
+        StatusCode::OK
+    } else {
+        StatusCode::UNPROCESSABLE_ENTITY
+    };
+    let page = FormPage {
+        layout: Layout::for_user(
+            &if errors.is_empty() {
+                heading.to_string()
+            } else {
+                format!("Error: {heading}")
+            },
+            user,
+            "/caseload",
+        ),
+        caption: caption.into(),
+        heading: heading.into(),
+        intro,
+        action,
+        submit: submit.into(),
+        back,
+        fields,
+        errors,
+        hidden,
+    };
+    Ok((status, render(&page)?).into_response())
+}
+
+pub async fn new_form(
+    State(state): State<AppState>,
+    WebUser(user): WebUser,
+) -> Result<Response, AppError> {
+    if !user.role.has_casework() {
+        return Err(AppError::NotFound);
+    }
+    let fields = detail_fields(&state, &user, true).await?;
+    form_page(
+        &user,
+        "",
+        "Add a young person",
+        None,
+        "/young-people/new".into(),
+        "/caseload".into(),
+        fields,
+        &vec![],
+        vec![],
+        vec![],
+        "Add young person",
+    )
+}
+
+pub async fn create(
+    State(state): State<AppState>,
+    WebUser(user): WebUser,
+    meta: RequestMeta,
+    Form(values): Form<Values>,
+) -> Result<Response, AppError> {
+    if !user.role.has_casework() {
+        return Err(AppError::NotFound);
+    }
+    let mut errors = vec![];
+    let d = details_from(&values, &mut errors);
+    let result = if errors.is_empty() {
+        young_people::create(&state, &user, d, &meta).await
+    } else {
+        // Report every problem at once: the service's checks plus the unreadable dates.
+        let mut all = young_people::validate_details(&d, state.clock.today());
+        all.retain(|e| !errors.iter().any(|x| x.field == e.field));
+        errors.extend(all);
+        Err(AppError::Validation(errors.clone()))
+    };
+    match result {
+        Ok(p) => Ok(Redirect::to(&format!("/young-people/{}", p.id)).into_response()),
+        Err(AppError::Validation(errs)) => {
+            let fields = detail_fields(&state, &user, true).await?;
+            form_page(
+                &user,
+                "",
+                "Add a young person",
+                None,
+                "/young-people/new".into(),
+                "/caseload".into(),
+                fields,
+                &values,
+                errs,
+                vec![],
+                "Add young person",
+            )
+        }
+        Err(e) => Err(e),
+    }
+}
+
+pub async fn edit_form(
+    State(state): State<AppState>,
+    WebUser(user): WebUser,
+    meta: RequestMeta,
+    Path(id): Path<String>,
+) -> Result<Response, AppError> {
+    let p = young_people::get(&state, &user, &id, &meta).await?;
+    let values: Values = [
+        ("given_name", p.given_name.clone()),
+        ("family_name", p.family_name.clone()),
+        (
+            "preferred_name",
+            p.preferred_name.clone().unwrap_or_default(),
+        ),
+        ("date_of_birth", p.date_of_birth.to_string()),
+        ("local_id", p.local_id.clone()),
+        ("pronouns", p.pronouns.clone().unwrap_or_default()),
+        ("gender", p.gender.clone().unwrap_or_default()),
+        ("ethnicity", p.ethnicity.clone().unwrap_or_default()),
+        (
+            "first_language",
+            p.first_language.clone().unwrap_or_default(),
+        ),
+        ("disability", p.disability.clone().unwrap_or_default()),
+        ("phone", p.phone.clone().unwrap_or_default()),
+        ("email", p.email.clone().unwrap_or_default()),
+        ("address", p.address.clone().unwrap_or_default()),
+        ("social_worker", p.social_worker.clone().unwrap_or_default()),
+    ]
+    .into_iter()
+    .map(|(k, v)| (k.to_string(), v))
+    .chain(
+        [
+            ("uasc", p.uasc),
+            ("trafficked", p.trafficked),
+            ("special_guardianship", p.special_guardianship),
+        ]
+        .into_iter()
+        .filter(|(_, on)| *on)
+        .map(|(k, _)| (k.to_string(), "true".to_string())),
+    )
+    .collect();
+    let fields = detail_fields(&state, &user, false).await?;
+    let name = young_people::display_name(&p);
+    form_page(
+        &user,
+        &name,
+        "Change details",
+        None,
+        format!("/young-people/{id}/edit"),
+        format!("/young-people/{id}"),
+        fields,
+        &values,
+        vec![],
+        vec![("version".into(), p.version.to_string())],
+        "Save changes",
+    )
+}
+
+pub async fn update(
+    State(state): State<AppState>,
+    WebUser(user): WebUser,
+    meta: RequestMeta,
+    Path(id): Path<String>,
+    Form(values): Form<Values>,
+) -> Result<Response, AppError> {
+    let mut errors = vec![];
+    let d = details_from(&values, &mut errors);
+    let version: i32 = value(&values, "version").parse().unwrap_or(0);
+    let result = if errors.is_empty() {
+        young_people::update_details(&state, &user, &id, version, d, &meta).await
+    } else {
+        Err(AppError::Validation(errors))
+    };
+    match result {
+        Ok(_) => Ok(Redirect::to(&format!("/young-people/{id}")).into_response()),
+        Err(AppError::Validation(errs)) => {
+            let fields = detail_fields(&state, &user, false).await?;
+            form_page(
+                &user,
+                "",
+                "Change details",
+                None,
+                format!("/young-people/{id}/edit"),
+                format!("/young-people/{id}"),
+                fields,
+                &values,
+                errs,
+                vec![("version".into(), version.to_string())],
+                "Save changes",
+            )
+        }
+        Err(AppError::Conflict(msg)) => {
+            // Keep what they typed on screen, say what happened, and do not overwrite.
+            let fields = detail_fields(&state, &user, false).await?;
+            let mut res = form_page(
+                &user,
+                "",
+                "Change details",
+                Some(msg.clone()),
+                format!("/young-people/{id}/edit"),
+                format!("/young-people/{id}"),
+                fields,
+                &values,
+                vec![FieldError::new("given_name", msg)],
+                vec![("version".into(), version.to_string())],
+                "Save changes",
+            )?;
+            *res.status_mut() = StatusCode::CONFLICT;
+            Ok(res)
+        }
+        Err(e) => Err(e),
+    }
+}
+
+// ----- care history and events --------------------------------------------------------------
+
+struct ChangeKind {
+    heading: &'static str,
+    intro: Option<&'static str>,
+    submit: &'static str,
+}
+
+fn change_kind(kind: &str) -> Option<ChangeKind> {
+    Some(match kind {
+        "episode" => ChangeKind {
+            heading: "Add a looked-after episode",
+            intro: Some(
+                "The end date is the day care ended. Leave it blank while the episode is open.",
+            ),
+            submit: "Add episode",
+        },
+        "parent-period" => ChangeKind {
+            heading: "Add a period living with a parent",
+            intro: Some(
+                "Six months in a row back home with a parent ends a relevant child's status (CLR 2010 reg 3).",
+            ),
+            submit: "Add period",
+        },
+        "accommodation" => ChangeKind {
+            heading: "Add accommodation",
+            intro: Some(
+                "Record every move with its reason. Suitability follows CLR 2010 Schedule 2.",
+            ),
+            submit: "Add accommodation",
+        },
+        "allocation" => ChangeKind {
+            heading: "Change personal adviser or social worker",
+            intro: Some("The previous allocation ends on the start date of the new one."),
+            submit: "Save allocation",
+        },
+        "event" => ChangeKind {
+            heading: "Record an event",
+            intro: Some(
+                "Events move the timeline: for example a completed assessment, a missing episode or a change of circumstances.",
+            ),
+            submit: "Record event",
+        },
+        "override" => ChangeKind {
+            heading: "Change a policy due date",
+            intro: Some(
+                "Only local policy dates can be changed, never a statutory one. The reason is kept as an oversight record.",
+            ),
+            submit: "Change due date",
+        },
+        _ => return None,
+    })
+}
+
+async fn change_fields(
+    state: &AppState,
+    user: &CurrentUser,
+    kind: &str,
+) -> Result<Vec<Field>, AppError> {
+    Ok(match kind {
+        "episode" => vec![
+            date_field("start_date", "Start date"),
+            date_field("end_date", "End date (optional)"),
+            Field::new("legal_basis", "Legal basis", "text").hint("For example, s20 accommodation or s31 care order"),
+            Field::new("short_breaks_only", "Short breaks only", "checkbox").hint("Short breaks do not count towards the 13 weeks (CPPCR 2010 reg 48)"),
+        ],
+        "parent-period" => vec![date_field("start_date", "Start date"), date_field("end_date", "End date (optional)")],
+        "accommodation" => vec![
+            Field::new("kind", "Type of accommodation", "text").hint("For example, foster placement, supported lodgings, one-bedroom flat"),
+            date_field("start_date", "Moved in"),
+            date_field("end_date", "Moved out (optional)"),
+            Field::new("provided_by_authority", "Provided by the authority", "checkbox"),
+            Field::new("temporary", "Temporary accommodation", "checkbox"),
+            Field::new("unmet_factors", "Schedule 2 factors that are not met", "checkboxes")
+                .hint("Leave all unticked if the accommodation is suitable")
+                .choices(SUITABILITY_FACTORS.iter().map(|(c, l)| (*c, *l))),
+            Field::new("suitability_notes", "Notes on suitability (optional)", "textarea"),
+            Field::new("move_reason", "Reason for the move", "textarea"),
+            date_field("pa_visit_scheduled_for", "Personal adviser's first visit").hint("Required within 7 days when a relevant child moves into accommodation the authority provides. For example, 2026-03-27"),
+        ],
+        "allocation" => {
+            let mut advisers = vec![(String::new(), "Choose a personal adviser".to_string())];
+            advisers.extend(young_people::allocatable_advisers(state, user).await?.into_iter().map(|u| (u.id, u.name)));
+            vec![
+                Field::new("role", "Role", "select").choices([("personal_adviser", "Personal adviser"), ("social_worker", "Social worker")]),
+                Field::new("user_id", "Personal adviser", "select").owned_choices(advisers),
+                Field::new("person_name", "Social worker's name", "text").hint("Only for a social worker"),
+                date_field("start_date", "Start date"),
+                Field::new("reason", "Reason for the change", "textarea"),
+            ]
+        }
+        "event" => {
+            let mut kinds = vec![("", "Choose what happened")];
+            kinds.extend(EVENT_KINDS.iter().copied());
+            vec![
+                Field::new("kind", "What happened", "select").choices(kinds),
+                date_field("date", "Date"),
+                date_field("end_date", "Return date (missing episodes only)"),
+                Field::new("notes", "Notes (optional)", "textarea").hint("Do not put details here that belong in the plan"),
+            ]
+        }
+        "override" => {
+            let codes: Vec<(&str, &str)> = MilestoneCode::ALL
+                .iter()
+                .filter(|c| crate::domain::timeline::check_override(**c).is_ok())
+                .map(|c| (c.code(), c.title()))
+                .collect();
+            vec![
+                Field::new("code", "Milestone", "select").choices(codes),
+                date_field("due", "New due date"),
+                Field::new("reason", "Reason", "textarea"),
+            ]
+        }
+        _ => return Err(AppError::NotFound),
+    })
+}
+
+fn change_from(kind: &str, values: &Values, errors: &mut Vec<FieldError>) -> Option<HistoryChange> {
+    let c = match kind {
+        "episode" => HistoryChange::Episode {
+            start_date: forms::required_date(values, "start_date", "start date", errors)?,
+            end_date: forms::optional_date(values, "end_date", "end date", errors),
+            legal_basis: value(values, "legal_basis"),
+            short_breaks_only: checked(values, "short_breaks_only"),
+        },
+        "parent-period" => HistoryChange::ParentPeriod {
+            start_date: forms::required_date(values, "start_date", "start date", errors)?,
+            end_date: forms::optional_date(values, "end_date", "end date", errors),
+        },
+        "accommodation" => HistoryChange::Accommodation {
+            kind: value(values, "kind"),
+            start_date: forms::required_date(values, "start_date", "date they moved in", errors)?,
+            end_date: forms::optional_date(values, "end_date", "date they moved out", errors),
+            provided_by_authority: checked(values, "provided_by_authority"),
+            unmet_factors: forms::get_all(values, "unmet_factors"),
+            suitability_notes: opt(values, "suitability_notes"),
+            temporary: checked(values, "temporary"),
+            move_reason: opt(values, "move_reason"),
+            pa_visit_scheduled_for: forms::optional_date(
+                values,
+                "pa_visit_scheduled_for",
+                "visit date",
+                errors,
+            ),
+        },
+        "allocation" => HistoryChange::Allocation {
+            role: value(values, "role"),
+            user_id: opt(values, "user_id"),
+            person_name: opt(values, "person_name"),
+            start_date: forms::required_date(values, "start_date", "start date", errors)?,
+            reason: value(values, "reason"),
+        },
+        "event" => HistoryChange::Event {
+            kind: value(values, "kind"),
+            date: forms::required_date(values, "date", "date", errors)?,
+            end_date: forms::optional_date(values, "end_date", "return date", errors),
+            notes: opt(values, "notes"),
+        },
+        "override" => HistoryChange::Override {
+            code: value(values, "code"),
+            due: forms::required_date(values, "due", "new due date", errors)?,
+            reason: value(values, "reason"),
+        },
+        _ => return None,
+    };
+    errors.is_empty().then_some(c)
+}
+
+pub async fn change_form(
+    State(state): State<AppState>,
+    WebUser(user): WebUser,
+    meta: RequestMeta,
+    Path((id, kind)): Path<(String, String)>,
+) -> Result<Response, AppError> {
+    let k = change_kind(&kind).ok_or(AppError::NotFound)?;
+    if kind == "override" && !user.role.is_manager() {
+        return Err(AppError::NotFound);
+    }
+    let p = young_people::get(&state, &user, &id, &meta).await?;
+    let fields = change_fields(&state, &user, &kind).await?;
+    form_page(
+        &user,
+        &young_people::display_name(&p),
+        k.heading,
+        k.intro.map(Into::into),
+        format!("/young-people/{id}/add/{kind}"),
+        format!("/young-people/{id}"),
+        fields,
+        &vec![],
+        vec![],
+        vec![],
+        k.submit,
+    )
+}
+
+pub async fn change_submit(
+    State(state): State<AppState>,
+    WebUser(user): WebUser,
+    meta: RequestMeta,
+    Path((id, kind)): Path<(String, String)>,
+    Form(values): Form<Values>,
+) -> Result<Response, AppError> {
+    let k = change_kind(&kind).ok_or(AppError::NotFound)?;
+    let mut errors = vec![];
+    let result = match change_from(&kind, &values, &mut errors) {
+        Some(change) => young_people::apply_change(&state, &user, &id, change, &meta)
+            .await
+            .map(|_| ()),
+        None => {
+            if errors.is_empty() {
+                errors.push(FieldError::new("start_date", "Enter the dates"));
+            }
+            // Make sure the record exists and is theirs before showing anything about it.
+            young_people::get(&state, &user, &id, &meta).await?;
+            Err(AppError::Validation(errors))
+        }
+    };
+    match result {
+        Ok(()) => Ok(Redirect::to(&format!("/young-people/{id}#timeline")).into_response()),
+        Err(AppError::Validation(errs)) => {
+            let fields = change_fields(&state, &user, &kind).await?;
+            form_page(
+                &user,
+                "",
+                k.heading,
+                k.intro.map(Into::into),
+                format!("/young-people/{id}/add/{kind}"),
+                format!("/young-people/{id}"),
+                fields,
+                &values,
+                errs,
+                vec![],
+                k.submit,
+            )
+        }
+        Err(AppError::Forbidden) => Err(AppError::NotFound),
+        Err(e) => Err(e),
+    }
+}
+
+// ----- the record page ----------------------------------------------------------------------
+
+pub struct MilestoneRow {
+    pub code: &'static str,
+    pub title: &'static str,
+    pub due: String,
+    pub state: &'static str,
+    pub state_label: &'static str,
+    pub tag: &'static str,
+    pub done_on: String,
+    pub rule: String,
+    pub source: &'static str,
+    pub kind: &'static str,
+    pub overridden: Option<String>,
+    pub escalated: bool,
+}
+
+pub struct Row {
+    pub cells: Vec<String>,
 }
 
 #[derive(Template)]
 #[template(path = "young_people/show.html")]
 struct ShowPage {
     layout: Layout,
+    id: String,
     name: String,
     local_id: String,
-    date_of_birth: String,
+    details: Vec<(&'static str, String)>,
     status: String,
+    status_reasons: Vec<String>,
+    as_of: String,
+    as_of_is_today: bool,
+    milestones: Vec<MilestoneRow>,
+    overdue: usize,
+    episodes: Vec<Row>,
+    parent_periods: Vec<Row>,
+    accommodations: Vec<Row>,
+    allocations: Vec<Row>,
+    events: Vec<Row>,
+    can_override: bool,
+    as_of_error: Option<String>,
+}
+
+#[derive(Deserialize)]
+pub struct ShowQuery {
+    as_of: Option<String>,
 }
 
 pub async fn show(
@@ -33,14 +630,166 @@ pub async fn show(
     WebUser(user): WebUser,
     meta: RequestMeta,
     Path(id): Path<String>,
+    Query(q): Query<ShowQuery>,
 ) -> Result<Html<String>, AppError> {
-    let yp = young_people::get(&state, &user, &id, &meta).await?;
-    let name = young_people::display_name(&yp);
-    render(&ShowPage {
+    let record = young_people::record(&state, &user, &id, &meta).await?;
+    let today = state.clock.today();
+    let (as_of, as_of_error) = match q.as_of.as_deref().filter(|s| !s.trim().is_empty()) {
+        None => (today, None),
+        Some(s) => match forms::parse_date(s) {
+            Some(d) => (d, None),
+            None => (
+                today,
+                Some("The date must be a real date, for example 2027-03-27".to_string()),
+            ),
+        },
+    };
+    let timeline = record.timeline(&state.config.policy, &state.holidays, as_of);
+    let p = &record.person;
+    let name = young_people::display_name(p);
+    let milestones: Vec<MilestoneRow> = timeline
+        .milestones
+        .iter()
+        .map(|m| MilestoneRow {
+            code: m.code.code(),
+            title: m.code.title(),
+            due: fmt_date(m.due),
+            state: tl::state_code(m.state),
+            state_label: tl::state_label(m.state),
+            tag: match m.state {
+                crate::domain::timeline::MilestoneState::Overdue => "app-tag--red",
+                crate::domain::timeline::MilestoneState::DueSoon => "app-tag--yellow",
+                crate::domain::timeline::MilestoneState::Done => "app-tag--green",
+                crate::domain::timeline::MilestoneState::Upcoming => "app-tag--grey",
+            },
+            done_on: m.done_on.map(fmt_date).unwrap_or_default(),
+            rule: m.rule.clone(),
+            source: m.source,
+            kind: if m.statutory {
+                "Statutory"
+            } else {
+                "Local policy"
+            },
+            overridden: m.overridden.clone(),
+            escalated: m.escalated,
+        })
+        .collect();
+    let overdue = milestones.iter().filter(|m| m.state == "overdue").count();
+    let opt_date = |d: Option<chrono::NaiveDate>| d.map(fmt_date).unwrap_or_else(|| "Open".into());
+    let details = vec![
+        (
+            "Date of birth",
+            format!(
+                "{} (age {})",
+                fmt_date(p.date_of_birth),
+                crate::domain::age::age_years(p.date_of_birth, today)
+            ),
+        ),
+        ("Pronouns", p.pronouns.clone().unwrap_or_default()),
+        (
+            "First language",
+            p.first_language.clone().unwrap_or_default(),
+        ),
+        ("Ethnicity", p.ethnicity.clone().unwrap_or_default()),
+        (
+            "Unaccompanied asylum-seeking",
+            if p.uasc { "Yes".into() } else { "No".into() },
+        ),
+        ("Social worker", p.social_worker.clone().unwrap_or_default()),
+    ];
+    let page = ShowPage {
         layout: Layout::for_user(&name, &user, "/caseload"),
-        local_id: yp.local_id.clone(),
-        date_of_birth: yp.date_of_birth.format("%-d %B %Y").to_string(),
-        status: young_people::status_label(&yp.legal_status).to_string(),
+        id: p.id.clone(),
+        local_id: p.local_id.clone(),
+        details,
+        status: timeline.status.status.label().to_string(),
+        status_reasons: timeline.status.reasons.clone(),
+        as_of: as_of.to_string(),
+        as_of_is_today: as_of == today,
+        overdue,
+        milestones,
+        episodes: record
+            .episodes
+            .iter()
+            .map(|e| Row {
+                cells: vec![
+                    fmt_date(e.start_date),
+                    opt_date(e.end_date),
+                    e.legal_basis.clone(),
+                    if e.short_breaks_only {
+                        "Yes".into()
+                    } else {
+                        "No".into()
+                    },
+                ],
+            })
+            .collect(),
+        parent_periods: record
+            .parent_periods
+            .iter()
+            .map(|e| Row {
+                cells: vec![fmt_date(e.start_date), opt_date(e.end_date)],
+            })
+            .collect(),
+        accommodations: record
+            .accommodations
+            .iter()
+            .map(|a| Row {
+                cells: vec![
+                    a.kind.clone(),
+                    fmt_date(a.start_date),
+                    opt_date(a.end_date),
+                    if a.provided_by_authority {
+                        "Yes".into()
+                    } else {
+                        "No".into()
+                    },
+                    if a.suitable {
+                        "Suitable".into()
+                    } else {
+                        "Not suitable".into()
+                    },
+                    if a.temporary {
+                        "Temporary".into()
+                    } else {
+                        "Settled".into()
+                    },
+                    a.move_reason.clone().unwrap_or_default(),
+                ],
+            })
+            .collect(),
+        allocations: record
+            .allocations
+            .iter()
+            .map(|a| Row {
+                cells: vec![
+                    if a.role == "personal_adviser" {
+                        "Personal adviser".into()
+                    } else {
+                        "Social worker".into()
+                    },
+                    a.person_name.clone(),
+                    fmt_date(a.start_date),
+                    opt_date(a.end_date),
+                    a.reason.clone().unwrap_or_default(),
+                ],
+            })
+            .collect(),
+        events: record
+            .events
+            .iter()
+            .rev()
+            .map(|e| Row {
+                cells: vec![
+                    fmt_date(e.event_date),
+                    tl::event_label(&e.kind).to_string(),
+                    e.end_date.map(fmt_date).unwrap_or_default(),
+                ],
+            })
+            .collect(),
+        can_override: user.role.is_manager(),
+        as_of_error,
         name,
-    })
+    };
+    render(&page)
 }

@@ -1,0 +1,219 @@
+//! One accessible form layout for every data-entry page: labels, hints, an error summary titled
+//! "There is a problem" that links to each field, and the message repeated at the field. What the
+//! user typed is always shown again, so nothing is lost on a mistake.
+
+use askama::Template;
+
+use crate::error::FieldError;
+use crate::views::Layout;
+
+#[derive(Debug, Clone)]
+pub struct Choice {
+    pub value: String,
+    pub label: String,
+    pub selected: bool,
+}
+
+#[derive(Debug, Clone)]
+pub struct Field {
+    pub name: String,
+    pub label: String,
+    pub hint: Option<String>,
+    /// text | date | email | tel | textarea | select | checkbox | checkboxes
+    pub kind: &'static str,
+    pub value: String,
+    pub choices: Vec<Choice>,
+    pub error: Option<String>,
+    pub autocomplete: &'static str,
+}
+
+impl Field {
+    pub fn new(name: &str, label: &str, kind: &'static str) -> Self {
+        Field {
+            name: name.into(),
+            label: label.into(),
+            hint: None,
+            kind,
+            value: String::new(),
+            choices: vec![],
+            error: None,
+            autocomplete: "off",
+        }
+    }
+    pub fn hint(mut self, h: &str) -> Self {
+        self.hint = Some(h.into());
+        self
+    }
+    pub fn value(mut self, v: impl Into<String>) -> Self {
+        self.value = v.into();
+        self
+    }
+    pub fn choices<'a>(mut self, c: impl IntoIterator<Item = (&'a str, &'a str)>) -> Self {
+        self.choices = c
+            .into_iter()
+            .map(|(v, l)| Choice {
+                value: v.into(),
+                label: l.into(),
+                selected: false,
+            })
+            .collect();
+        self
+    }
+    pub fn owned_choices(mut self, c: Vec<(String, String)>) -> Self {
+        self.choices = c
+            .into_iter()
+            .map(|(value, label)| Choice {
+                value,
+                label,
+                selected: false,
+            })
+            .collect();
+        self
+    }
+    pub fn described_by(&self) -> String {
+        let mut ids = vec![];
+        if self.hint.is_some() {
+            ids.push(format!("{}-hint", self.name));
+        }
+        if self.error.is_some() {
+            ids.push(format!("{}-error", self.name));
+        }
+        ids.join(" ")
+    }
+    pub fn checked(&self) -> bool {
+        matches!(self.value.as_str(), "true" | "on" | "yes")
+    }
+}
+
+/// Puts the submitted values and the errors back onto the fields.
+pub fn fill(fields: &mut [Field], values: &[(String, String)], errors: &[FieldError]) {
+    for f in fields.iter_mut() {
+        let submitted: Vec<&String> = values
+            .iter()
+            .filter(|(k, _)| *k == f.name)
+            .map(|(_, v)| v)
+            .collect();
+        match f.kind {
+            "checkbox" => {
+                if !values.is_empty() {
+                    f.value = if submitted.is_empty() {
+                        String::new()
+                    } else {
+                        "true".into()
+                    };
+                }
+            }
+            "checkboxes" => {
+                if !values.is_empty() {
+                    for c in f.choices.iter_mut() {
+                        c.selected = submitted.iter().any(|v| **v == c.value);
+                    }
+                }
+            }
+            _ => {
+                if let Some(v) = submitted.first() {
+                    f.value = (*v).clone();
+                }
+            }
+        }
+        if f.kind == "select" {
+            for c in f.choices.iter_mut() {
+                c.selected = c.value == f.value;
+            }
+        }
+        f.error = errors
+            .iter()
+            .find(|e| e.field == f.name)
+            .map(|e| e.message.clone());
+    }
+}
+
+#[derive(Template)]
+#[template(path = "form.html")]
+pub struct FormPage {
+    pub layout: Layout,
+    pub caption: String,
+    pub heading: String,
+    pub intro: Option<String>,
+    pub action: String,
+    pub submit: String,
+    pub back: String,
+    pub fields: Vec<Field>,
+    pub errors: Vec<FieldError>,
+    pub hidden: Vec<(String, String)>,
+}
+
+/// Parses a date typed as YYYY-MM-DD (what a browser's date field sends) or DD/MM/YYYY.
+pub fn parse_date(s: &str) -> Option<chrono::NaiveDate> {
+    let s = s.trim();
+    chrono::NaiveDate::parse_from_str(s, "%Y-%m-%d")
+        .or_else(|_| chrono::NaiveDate::parse_from_str(s, "%d/%m/%Y"))
+        .ok()
+}
+
+/// Reads a required date field, adding a clear error if it is missing or not a real date.
+pub fn required_date(
+    values: &[(String, String)],
+    name: &str,
+    label: &str,
+    errors: &mut Vec<FieldError>,
+) -> Option<chrono::NaiveDate> {
+    let raw = get(values, name);
+    if raw.trim().is_empty() {
+        errors.push(FieldError::new(name, format!("Enter the {label}")));
+        return None;
+    }
+    let d = parse_date(&raw);
+    if d.is_none() {
+        errors.push(FieldError::new(
+            name,
+            format!("The {label} must be a real date, for example 2026-03-27"),
+        ));
+    }
+    d
+}
+
+/// Reads an optional date field.
+pub fn optional_date(
+    values: &[(String, String)],
+    name: &str,
+    label: &str,
+    errors: &mut Vec<FieldError>,
+) -> Option<chrono::NaiveDate> {
+    let raw = get(values, name);
+    if raw.trim().is_empty() {
+        return None;
+    }
+    let d = parse_date(&raw);
+    if d.is_none() {
+        errors.push(FieldError::new(
+            name,
+            format!("The {label} must be a real date, for example 2026-03-27"),
+        ));
+    }
+    d
+}
+
+pub fn get(values: &[(String, String)], name: &str) -> String {
+    values
+        .iter()
+        .find(|(k, _)| k == name)
+        .map(|(_, v)| v.clone())
+        .unwrap_or_default()
+}
+
+pub fn get_all(values: &[(String, String)], name: &str) -> Vec<String> {
+    values
+        .iter()
+        .filter(|(k, _)| k == name)
+        .map(|(_, v)| v.clone())
+        .collect()
+}
+
+pub fn checked(values: &[(String, String)], name: &str) -> bool {
+    matches!(get(values, name).as_str(), "true" | "on" | "yes")
+}
+
+pub fn opt(values: &[(String, String)], name: &str) -> Option<String> {
+    Some(get(values, name)).filter(|s| !s.trim().is_empty())
+}
