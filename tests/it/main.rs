@@ -1,0 +1,9 @@
+//! One integration test binary: every test builds the production router on its own database.
+
+mod support;
+
+mod access;
+mod auth;
+mod config;
+mod headers;
+mod young_people;
