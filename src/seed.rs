@@ -6,7 +6,7 @@ use chrono::{Duration, NaiveDate, Utc};
 use sea_orm::{ActiveModelTrait, EntityTrait, PaginatorTrait, Set};
 
 use crate::auth::Role;
-use crate::entities::{allocation, care_episode, young_person};
+use crate::entities::{allocation, care_episode, timeline_event, young_person};
 use crate::services::users::{self, NewUser};
 use crate::state::AppState;
 
@@ -235,6 +235,80 @@ const PEOPLE: &[DemoPerson] = &[
     },
 ];
 
+/// When a demo event happened: at an age, or a number of days before today.
+#[derive(Clone, Copy)]
+enum When {
+    Age(u32, u32),
+    DaysAgo(i64),
+}
+
+/// Recorded events for the demo young people, so the timelines show work done as well as gaps.
+const EVENTS: &[(&str, &str, When)] = &[
+    // Jay: assessment done on time, plan approved; a missing episode with a return interview.
+    ("BAR-1002", "assessment_completed", When::DaysAgo(20)),
+    ("BAR-1002", "missing_episode", When::DaysAgo(9)),
+    ("BAR-1002", "return_interview_offered", When::DaysAgo(6)),
+    // Tom: assessment late, plan approved, nothing on housing yet.
+    ("BAR-1004", "assessment_completed", When::Age(16, 5)),
+    ("BAR-1004", "plan_approved", When::Age(16, 6)),
+    ("BAR-1004", "plan_reviewed", When::DaysAgo(150)),
+    ("BAR-1004", "pa_contact", When::DaysAgo(40)),
+    // Yusuf: assessed within 3 months of becoming eligible; plan approved.
+    ("BAR-1005", "assessment_completed", When::Age(16, 2)),
+    ("BAR-1005", "plan_approved", When::Age(16, 3)),
+    ("BAR-1005", "housing_plan_agreed", When::DaysAgo(30)),
+    ("BAR-1005", "plan_reviewed", When::DaysAgo(60)),
+    ("BAR-1005", "pa_contact", When::DaysAgo(12)),
+    // Chloe: left care at 17y2m; a change of circumstances not yet reassessed.
+    ("BAR-1006", "assessment_completed", When::Age(16, 2)),
+    ("BAR-1006", "plan_approved", When::Age(16, 3)),
+    ("BAR-1006", "housing_plan_agreed", When::Age(17, 0)),
+    ("BAR-1006", "plan_reviewed", When::DaysAgo(120)),
+    ("BAR-1006", "change_of_circumstances", When::DaysAgo(35)),
+    ("BAR-1006", "pa_contact", When::DaysAgo(20)),
+    // Sofia: a well-kept record.
+    ("BAR-1008", "assessment_completed", When::Age(16, 1)),
+    ("BAR-1008", "plan_approved", When::Age(16, 2)),
+    ("BAR-1008", "housing_plan_agreed", When::Age(16, 11)),
+    ("BAR-1008", "money_ready", When::Age(17, 5)),
+    ("BAR-1008", "staying_put_decision", When::Age(17, 10)),
+    ("BAR-1008", "oc3_recorded", When::Age(18, 0)),
+    ("BAR-1008", "plan_reviewed", When::DaysAgo(100)),
+    ("BAR-1008", "pa_contact", When::DaysAgo(15)),
+    // Danny: reviews have slipped.
+    ("BAR-1009", "assessment_completed", When::Age(16, 3)),
+    ("BAR-1009", "plan_approved", When::Age(16, 5)),
+    ("BAR-1009", "housing_plan_agreed", When::Age(17, 3)),
+    ("BAR-1009", "money_ready", When::Age(17, 9)),
+    ("BAR-1009", "staying_put_decision", When::Age(18, 0)),
+    ("BAR-1009", "oc3_recorded", When::Age(18, 1)),
+    ("BAR-1009", "oc3_recorded", When::Age(19, 0)),
+    ("BAR-1009", "plan_reviewed", When::DaysAgo(230)),
+    // Aisha: asked for a personal adviser after 21.
+    ("BAR-1010", "assessment_completed", When::Age(16, 2)),
+    ("BAR-1010", "plan_approved", When::Age(16, 3)),
+    ("BAR-1010", "housing_plan_agreed", When::Age(17, 0)),
+    ("BAR-1010", "money_ready", When::Age(17, 6)),
+    ("BAR-1010", "staying_put_decision", When::Age(17, 11)),
+    ("BAR-1010", "pa_support_requested", When::Age(21, 1)),
+    ("BAR-1010", "plan_reviewed", When::DaysAgo(45)),
+    ("BAR-1010", "pa_contact", When::DaysAgo(10)),
+    ("BAR-1010", "oc3_recorded", When::Age(21, 0)),
+    // Ryan: at university.
+    ("BAR-1011", "assessment_completed", When::Age(16, 2)),
+    ("BAR-1011", "plan_approved", When::Age(16, 3)),
+    ("BAR-1011", "housing_plan_agreed", When::Age(17, 2)),
+    ("BAR-1011", "money_ready", When::Age(17, 8)),
+    ("BAR-1011", "staying_put_decision", When::Age(18, 0)),
+    ("BAR-1011", "oc3_recorded", When::Age(18, 1)),
+    ("BAR-1011", "oc3_recorded", When::Age(19, 0)),
+    ("BAR-1011", "oc3_recorded", When::Age(20, 0)),
+    ("BAR-1011", "oc3_recorded", When::Age(21, 0)),
+    ("BAR-1011", "education_after_21", When::Age(21, 0)),
+    ("BAR-1011", "plan_reviewed", When::DaysAgo(80)),
+    ("BAR-1011", "pa_contact", When::DaysAgo(25)),
+];
+
 pub async fn seed_demo(state: &AppState) -> anyhow::Result<()> {
     let pw = state.config.demo_password.expose().to_string();
     let new = |email: &str, name: &str, role: Role, admin: bool, team: Option<String>| NewUser {
@@ -358,6 +432,25 @@ pub async fn seed_demo(state: &AppState) -> anyhow::Result<()> {
                 start_date: Set(start.min(today)),
                 end_date: Set(None),
                 reason: Set(Some("First allocation".into())),
+            }
+            .insert(&state.db)
+            .await?;
+        }
+        for (_, kind, when) in EVENTS.iter().filter(|(l, _, _)| *l == p.local_id) {
+            let date = match *when {
+                When::Age(y, m) => at((y, m)),
+                When::DaysAgo(d) => today - Duration::days(d),
+            }
+            .min(today);
+            timeline_event::ActiveModel {
+                id: Set(uuid::Uuid::now_v7().to_string()),
+                young_person_id: Set(id.clone()),
+                kind: Set(kind.to_string()),
+                event_date: Set(date),
+                end_date: Set((*kind == "missing_episode").then(|| (date + Duration::days(2)).min(today))),
+                notes: Set(None),
+                recorded_by: Set(Some(adviser.id.clone())),
+                created_at: Set(now),
             }
             .insert(&state.db)
             .await?;
