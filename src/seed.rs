@@ -31,6 +31,9 @@ fn ago(today: NaiveDate, years: u32, months: u32) -> NaiveDate {
         .unwrap_or(today)
 }
 
+/// (start age, end age or None while open, short breaks only), ages as (years, months).
+type DemoEpisode = ((u32, u32), Option<(u32, u32)>, bool);
+
 struct DemoPerson {
     local_id: &'static str,
     given: &'static str,
@@ -42,7 +45,7 @@ struct DemoPerson {
     language: &'static str,
     uasc: bool,
     /// Episodes as (start age, end age or None for open, short breaks only).
-    episodes: &'static [((u32, u32), Option<(u32, u32)>, bool)],
+    episodes: &'static [DemoEpisode],
     adviser: usize,
     education_after_21: bool,
     requested_pa_after_21: bool,
@@ -447,7 +450,9 @@ pub async fn seed_demo(state: &AppState) -> anyhow::Result<()> {
                 young_person_id: Set(id.clone()),
                 kind: Set(kind.to_string()),
                 event_date: Set(date),
-                end_date: Set((*kind == "missing_episode").then(|| (date + Duration::days(2)).min(today))),
+                end_date: Set(
+                    (*kind == "missing_episode").then(|| (date + Duration::days(2)).min(today))
+                ),
                 notes: Set(None),
                 recorded_by: Set(Some(adviser.id.clone())),
                 created_at: Set(now),

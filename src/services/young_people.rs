@@ -132,7 +132,7 @@ pub async fn caseload(
             id: p.id,
         })
         .collect();
-    rows.sort_by(|a, b| b.overdue.cmp(&a.overdue));
+    rows.sort_by_key(|r| std::cmp::Reverse(r.overdue));
     Ok(rows)
 }
 
