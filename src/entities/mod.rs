@@ -9,6 +9,7 @@ pub mod login_attempt;
 pub mod milestone;
 pub mod milestone_override;
 pub mod parent_period;
+pub mod plan;
 pub mod session;
 pub mod team;
 pub mod timeline_event;

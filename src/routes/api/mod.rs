@@ -3,6 +3,7 @@
 
 pub mod auth;
 pub mod openapi;
+pub mod plans;
 pub mod young_people;
 
 use axum::Router;
@@ -20,6 +21,7 @@ pub fn router() -> Router<AppState> {
         .route("/v1/auth/token", post(auth::token))
         .route("/v1/me", get(auth::me))
         .merge(young_people::router())
+        .merge(plans::router())
         .fallback(not_found)
 }
 

@@ -4,6 +4,7 @@ pub mod admin;
 pub mod auth;
 pub mod forms;
 pub mod home;
+pub mod plans;
 pub mod young_people;
 
 use askama::Template;
@@ -32,6 +33,7 @@ pub fn router() -> Router<AppState> {
         .route("/admin/sessions/end-all", post(admin::end_all_sessions))
         .route("/admin/audit", get(admin::audit))
         .merge(young_people::router())
+        .merge(plans::router())
         .fallback(not_found)
 }
 
