@@ -20,6 +20,8 @@ pub enum AppError {
     Csrf,
     #[error("too many attempts")]
     TooManyRequests,
+    #[error("the request is too large")]
+    PayloadTooLarge,
     #[error("{0}")]
     BadRequest(String),
     /// Field-level validation failures: (field, message).
@@ -69,6 +71,7 @@ impl AppError {
             AppError::Unauthenticated => StatusCode::UNAUTHORIZED,
             AppError::Forbidden | AppError::Csrf => StatusCode::FORBIDDEN,
             AppError::TooManyRequests => StatusCode::TOO_MANY_REQUESTS,
+            AppError::PayloadTooLarge => StatusCode::PAYLOAD_TOO_LARGE,
             AppError::BadRequest(_) => StatusCode::BAD_REQUEST,
             AppError::Validation(_) => StatusCode::UNPROCESSABLE_ENTITY,
             AppError::Conflict(_) => StatusCode::CONFLICT,
@@ -85,6 +88,9 @@ impl AppError {
                 "The form could not be verified. Go back, reload the page and try again.".into()
             }
             AppError::TooManyRequests => "Too many attempts. Wait 15 minutes and try again.".into(),
+            AppError::PayloadTooLarge => {
+                "What you sent is too large. Split long text across sections, or shorten it, and try again.".into()
+            }
             AppError::BadRequest(m) | AppError::Conflict(m) => m.clone(),
             AppError::Validation(_) => "There is a problem with the information you gave".into(),
             AppError::Internal(_) => "Sorry, there is a problem with the service".into(),
@@ -115,6 +121,7 @@ impl AppError {
             AppError::Forbidden => "forbidden",
             AppError::Csrf => "csrf",
             AppError::TooManyRequests => "too_many_requests",
+            AppError::PayloadTooLarge => "payload_too_large",
             AppError::BadRequest(_) => "bad_request",
             AppError::Validation(_) => "validation_failed",
             AppError::Conflict(_) => "conflict",
@@ -165,6 +172,7 @@ impl IntoResponse for AppError {
                 "Sorry, there is a problem with the service".into()
             }
             StatusCode::TOO_MANY_REQUESTS => "Too many attempts".into(),
+            StatusCode::PAYLOAD_TOO_LARGE => "What you sent is too large".into(),
             StatusCode::FORBIDDEN => "You cannot do that".into(),
             _ => "There is a problem".into(),
         };

@@ -72,7 +72,7 @@ pub async fn web_session(State(state): State<AppState>, req: Request, next: Next
         let (parts, body) = req.into_parts();
         let bytes = match axum::body::to_bytes(body, 256 * 1024).await {
             Ok(b) => b,
-            Err(_) => return AppError::BadRequest("The form was too large".into()).into_response(),
+            Err(_) => return AppError::PayloadTooLarge.into_response(),
         };
         let given = parts
             .headers

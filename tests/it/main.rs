@@ -6,4 +6,5 @@ mod access;
 mod auth;
 mod config;
 mod headers;
+mod plans;
 mod young_people;
