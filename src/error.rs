@@ -22,6 +22,8 @@ pub enum AppError {
     TooManyRequests,
     #[error("the request is too large")]
     PayloadTooLarge,
+    #[error("method not allowed")]
+    MethodNotAllowed,
     #[error("{0}")]
     BadRequest(String),
     /// Field-level validation failures: (field, message).
@@ -72,6 +74,7 @@ impl AppError {
             AppError::Forbidden | AppError::Csrf => StatusCode::FORBIDDEN,
             AppError::TooManyRequests => StatusCode::TOO_MANY_REQUESTS,
             AppError::PayloadTooLarge => StatusCode::PAYLOAD_TOO_LARGE,
+            AppError::MethodNotAllowed => StatusCode::METHOD_NOT_ALLOWED,
             AppError::BadRequest(_) => StatusCode::BAD_REQUEST,
             AppError::Validation(_) => StatusCode::UNPROCESSABLE_ENTITY,
             AppError::Conflict(_) => StatusCode::CONFLICT,
@@ -91,6 +94,7 @@ impl AppError {
             AppError::PayloadTooLarge => {
                 "What you sent is too large. Split long text across sections, or shorten it, and try again.".into()
             }
+            AppError::MethodNotAllowed => "This address does not accept that kind of request".into(),
             AppError::BadRequest(m) | AppError::Conflict(m) => m.clone(),
             AppError::Validation(_) => "There is a problem with the information you gave".into(),
             AppError::Internal(_) => "Sorry, there is a problem with the service".into(),
@@ -122,6 +126,7 @@ impl AppError {
             AppError::Csrf => "csrf",
             AppError::TooManyRequests => "too_many_requests",
             AppError::PayloadTooLarge => "payload_too_large",
+            AppError::MethodNotAllowed => "method_not_allowed",
             AppError::BadRequest(_) => "bad_request",
             AppError::Validation(_) => "validation_failed",
             AppError::Conflict(_) => "conflict",

@@ -483,18 +483,51 @@ use crate::domain::plan::{
 fn demo_plan(first_name: &str, adviser: &str, today: NaiveDate) -> PlanContent {
     let mut p = PlanContent::empty();
     let words = [
-        ("about_me", "I'm into football and drawing. I want people to stop deciding things without asking me."),
-        ("support", "I want to see my PA every two weeks and text in between."),
-        ("where_i_live", "I'm happy where I am for now but I want my own flat near my college."),
-        ("education", "I want to do a plumbing course. Maths is hard but I'll get there."),
+        (
+            "about_me",
+            "I'm into football and drawing. I want people to stop deciding things without asking me.",
+        ),
+        (
+            "support",
+            "I want to see my PA every two weeks and text in between.",
+        ),
+        (
+            "where_i_live",
+            "I'm happy where I am for now but I want my own flat near my college.",
+        ),
+        (
+            "education",
+            "I want to do a plumbing course. Maths is hard but I'll get there.",
+        ),
         ("work", "A Saturday job would help me save."),
-        ("health", "I sleep badly when I'm stressed. I'd talk to someone about it."),
-        ("relationships", "My aunt is the person I trust most. I'd like to see my brother more."),
-        ("life_skills", "I can cook pasta. I want to learn to budget for food."),
-        ("money", "I don't have a bank account yet and that worries me."),
-        ("identity", "My faith is important to me and I want to keep going to the mosque with my aunt."),
-        ("staying_safe", "Some older lads keep messaging me. I know who to tell."),
-        ("rights", "I didn't know about the council tax thing. Now I do."),
+        (
+            "health",
+            "I sleep badly when I'm stressed. I'd talk to someone about it.",
+        ),
+        (
+            "relationships",
+            "My aunt is the person I trust most. I'd like to see my brother more.",
+        ),
+        (
+            "life_skills",
+            "I can cook pasta. I want to learn to budget for food.",
+        ),
+        (
+            "money",
+            "I don't have a bank account yet and that worries me.",
+        ),
+        (
+            "identity",
+            "My faith is important to me and I want to keep going to the mosque with my aunt.",
+        ),
+        (
+            "staying_safe",
+            "Some older lads keep messaging me. I know who to tell.",
+        ),
+        (
+            "rights",
+            "I didn't know about the council tax thing. Now I do.",
+        ),
         ("review", "Things are better than at my last review."),
     ];
     for s in p.sections.iter_mut() {
@@ -508,15 +541,33 @@ fn demo_plan(first_name: &str, adviser: &str, today: NaiveDate) -> PlanContent {
         s.goals.push(Goal {
             text: format!("{first_name} starts a Level 1 plumbing course in September"),
             actions: vec![
-                Action { what: "Visit the college open day".into(), who: format!("{first_name} with {adviser}"), by_when: Some(soon(21)), status: "not_started".into(), completed_on: None },
-                Action { what: "Apply for the 16-19 bursary".into(), who: "Virtual School".into(), by_when: Some(soon(45)), status: "not_started".into(), completed_on: None },
+                Action {
+                    what: "Visit the college open day".into(),
+                    who: format!("{first_name} with {adviser}"),
+                    by_when: Some(soon(21)),
+                    status: "not_started".into(),
+                    completed_on: None,
+                },
+                Action {
+                    what: "Apply for the 16-19 bursary".into(),
+                    who: "Virtual School".into(),
+                    by_when: Some(soon(45)),
+                    status: "not_started".into(),
+                    completed_on: None,
+                },
             ],
         });
     }
     if let Some(s) = p.sections.iter_mut().find(|s| s.code == "money") {
         s.goals.push(Goal {
             text: "Open a bank account".into(),
-            actions: vec![Action { what: "Get ID and open a basic bank account".into(), who: adviser.into(), by_when: Some(soon(30)), status: "in_progress".into(), completed_on: None }],
+            actions: vec![Action {
+                what: "Get ID and open a basic bank account".into(),
+                who: adviser.into(),
+                by_when: Some(soon(30)),
+                status: "in_progress".into(),
+                completed_on: None,
+            }],
         });
     }
     p.assessment = Assessment {
@@ -530,15 +581,22 @@ fn demo_plan(first_name: &str, adviser: &str, today: NaiveDate) -> PlanContent {
         likelihood: "medium".into(),
         impact: "high".into(),
         protective_factors: "Aunt, college place, trusting relationship with PA".into(),
-        mitigation: "Fortnightly visits; youth worker; safety plan agreed with the young person".into(),
+        mitigation: "Fortnightly visits; youth worker; safety plan agreed with the young person"
+            .into(),
         plan_b_trigger: "Missing for more than 24 hours, or new phone or money unexplained".into(),
-        plan_b_response: "Exploitation strategy meeting within 2 working days; return home interview".into(),
+        plan_b_response:
+            "Exploitation strategy meeting within 2 working days; return home interview".into(),
         plan_b_owner: "Team manager".into(),
     });
-    p.contingency = "If the placement ends, supported lodgings the same week and a plan review within 28 days.".into();
-    p.accommodation.description = "Foster placement; plan for a supported flat near college at 18.".into();
+    p.contingency =
+        "If the placement ends, supported lodgings the same week and a plan review within 28 days."
+            .into();
+    p.accommodation.description =
+        "Foster placement; plan for a supported flat near college at 18.".into();
     for (c, _) in ACCOMMODATION_FACTORS {
-        p.accommodation.factors.insert((*c).to_string(), "met".into());
+        p.accommodation
+            .factors
+            .insert((*c).to_string(), "met".into());
     }
     for t in p.told_about.iter_mut() {
         t.date = Some(soon(-14));
@@ -560,40 +618,128 @@ fn weak_plan() -> PlanContent {
         s.going_well = "Going to school most days.".into();
         s.goals.push(Goal {
             text: "Improve education".into(),
-            actions: vec![Action { what: "Support with education".into(), who: String::new(), by_when: None, status: "not_started".into(), completed_on: None }],
+            actions: vec![Action {
+                what: "Support with education".into(),
+                who: String::new(),
+                by_when: None,
+                status: "not_started".into(),
+                completed_on: None,
+            }],
         });
     }
-    p.risks.push(Risk { description: "Exploitation".into(), likelihood: "high".into(), impact: "high".into(), ..Default::default() });
+    p.risks.push(Risk {
+        description: "Exploitation".into(),
+        likelihood: "high".into(),
+        impact: "high".into(),
+        ..Default::default()
+    });
     p.meetings.push(Meeting {
         kind: "marac".into(),
         date: None,
         outcomes: "Referred after an incident at the placement.".into(),
-        actions: vec![MeetingAction { text: "Safety plan to be agreed".into(), decision: "pending".into(), reason: String::new() }],
+        actions: vec![MeetingAction {
+            text: "Safety plan to be agreed".into(),
+            decision: "pending".into(),
+            reason: String::new(),
+        }],
     });
     p
 }
 
-pub(crate) async fn seed_plans(state: &AppState, ids: &[(String, String, String)]) -> anyhow::Result<()> {
+/// (status, "good" or "weak" content, days ago it was started, the manager's decision).
+type DemoVersion = (&'static str, &'static str, i64, Option<&'static str>);
+
+pub(crate) async fn seed_plans(
+    state: &AppState,
+    ids: &[(String, String, String)],
+) -> anyhow::Result<()> {
     use crate::entities::plan;
     let today = state.clock.today();
     let now = Utc::now();
     // (local id, [(status, content kind, days ago started, decision)])
-    let demo: &[(&str, &[(&str, &str, i64, Option<&str>)])] = &[
-        ("BAR-1008", &[("superseded", "good", 300, Some("Clear voice; the risk plan is specific.")), ("approved", "good", 100, Some("Reviewed with Sofia; staying put confirmed."))]),
-        ("BAR-1005", &[("approved", "good", 200, Some("Triple planning covered; interpreter used.")), ("submitted", "good", 5, None)]),
-        ("BAR-1006", &[("approved", "good", 250, Some("Good plan for leaving care.")), ("returned", "good", 20, Some("The change of circumstances (new flat) is not reflected in the accommodation assessment. Please update and resubmit."))]),
+    let demo: &[(&str, &[DemoVersion])] = &[
+        (
+            "BAR-1008",
+            &[
+                (
+                    "superseded",
+                    "good",
+                    300,
+                    Some("Clear voice; the risk plan is specific."),
+                ),
+                (
+                    "approved",
+                    "good",
+                    100,
+                    Some("Reviewed with Sofia; staying put confirmed."),
+                ),
+            ],
+        ),
+        (
+            "BAR-1005",
+            &[
+                (
+                    "approved",
+                    "good",
+                    200,
+                    Some("Triple planning covered; interpreter used."),
+                ),
+                ("submitted", "good", 5, None),
+            ],
+        ),
+        (
+            "BAR-1006",
+            &[
+                ("approved", "good", 250, Some("Good plan for leaving care.")),
+                (
+                    "returned",
+                    "good",
+                    20,
+                    Some(
+                        "The change of circumstances (new flat) is not reflected in the accommodation assessment. Please update and resubmit.",
+                    ),
+                ),
+            ],
+        ),
         ("BAR-1009", &[("approved", "good", 230, Some("Approved."))]),
-        ("BAR-1010", &[("approved", "good", 45, Some("Aisha asked for PA support to 25; plan reflects her goals."))]),
+        (
+            "BAR-1010",
+            &[(
+                "approved",
+                "good",
+                45,
+                Some("Aisha asked for PA support to 25; plan reflects her goals."),
+            )],
+        ),
         ("BAR-1002", &[("draft", "weak", 3, None)]),
     ];
     for (local, versions) in demo {
-        let Some((id, first, adviser)) = ids.iter().find(|(_, l, _)| l == local).map(|(i, _, a)| (i.clone(), local.to_string(), a.clone())) else { continue };
-        let person = young_person::Entity::find_by_id(id.clone()).one(&state.db).await?;
-        let first_name = person.as_ref().map(|p| p.preferred_name.clone().unwrap_or_else(|| p.given_name.clone())).unwrap_or(first);
+        let Some((id, first, adviser)) = ids
+            .iter()
+            .find(|(_, l, _)| l == local)
+            .map(|(i, _, a)| (i.clone(), local.to_string(), a.clone()))
+        else {
+            continue;
+        };
+        let person = young_person::Entity::find_by_id(id.clone())
+            .one(&state.db)
+            .await?;
+        let first_name = person
+            .as_ref()
+            .map(|p| {
+                p.preferred_name
+                    .clone()
+                    .unwrap_or_else(|| p.given_name.clone())
+            })
+            .unwrap_or(first);
         let mut previous: Option<String> = None;
         for (n, (status, kind, days_ago, decision)) in versions.iter().enumerate() {
             let started = today - Duration::days(*days_ago);
-            let content = if *kind == "good" { demo_plan(&first_name, &adviser, started) } else { weak_plan() };
+            let content = if *kind == "good" {
+                demo_plan(&first_name, &adviser, started)
+            } else {
+                weak_plan()
+            };
             let pid = uuid::Uuid::now_v7().to_string();
             let decided = matches!(*status, "approved" | "superseded" | "returned");
             plan::ActiveModel {
@@ -613,7 +759,8 @@ pub(crate) async fn seed_plans(state: &AppState, ids: &[(String, String, String)
                 decided_by: Set(None),
                 decided_at: Set(decided.then_some(now)),
                 decision: Set(decision.map(str::to_string)),
-                approved_on: Set(matches!(*status, "approved" | "superseded").then(|| started + Duration::days(7))),
+                approved_on: Set(matches!(*status, "approved" | "superseded")
+                    .then(|| started + Duration::days(7))),
             }
             .insert(&state.db)
             .await?;

@@ -61,11 +61,15 @@ pub fn is_cross_origin(headers: &HeaderMap, base_url: &str) -> bool {
         if origin.eq_ignore_ascii_case(base_url) {
             return false;
         }
-        // Same host as the request was sent to (the service behind any name it is reached by).
+        // Same host as the request was sent to (the service behind any name it is reached by),
+        // over the same scheme as the service's own address.
         let host = headers.get(header::HOST).and_then(|h| h.to_str().ok());
-        let origin_host = origin
-            .strip_prefix("https://")
-            .or_else(|| origin.strip_prefix("http://"));
+        let scheme = if base_url.starts_with("https://") {
+            "https://"
+        } else {
+            "http://"
+        };
+        let origin_host = origin.strip_prefix(scheme);
         return match (host, origin_host) {
             (Some(h), Some(o)) => !o.eq_ignore_ascii_case(h),
             _ => true,

@@ -33,16 +33,17 @@ pub fn build_router(state: AppState) -> Router {
             state.clone(),
             crate::auth::csrf::origin_check,
         ))
-        .layer(from_fn_with_state(
-            state.clone(),
-            middleware::security_headers,
-        ))
         .layer(RequestBodyLimitLayer::new(256 * 1024))
         .layer(TimeoutLayer::with_status_code(
             StatusCode::REQUEST_TIMEOUT,
             Duration::from_secs(30),
         ))
         .layer(CatchPanicLayer::custom(middleware::panic_response))
+        // Outside the limit, timeout and panic layers, so their responses carry the headers too.
+        .layer(from_fn_with_state(
+            state.clone(),
+            middleware::security_headers,
+        ))
         .layer(TraceLayer::new_for_http().make_span_with(middleware::make_span))
         .layer(PropagateRequestIdLayer::x_request_id())
         .layer(SetRequestIdLayer::x_request_id(MakeRequestUuid))

@@ -202,6 +202,7 @@ async fn admin_can_end_every_other_session() {
     let mut manager = app.signed_in("manager@demo.test").await;
     assert_eq!(adviser.get("/caseload").await.status, StatusCode::OK);
 
+    let token = app.token("adviser@demo.test").await;
     let mut admin = app.signed_in("admin@demo.test").await;
     let res = admin
         .submit("/admin/users", "/admin/sessions/end-all", &[])
@@ -210,6 +211,13 @@ async fn admin_can_end_every_other_session() {
 
     assert_redirect_to_login(&adviser.get("/caseload").await, "adviser after end-all");
     assert_redirect_to_login(&manager.get("/team").await, "manager after end-all");
+    let res = app.api(Method::GET, "/api/v1/me", Some(&token), None).await;
+    assert_eq!(
+        res.status,
+        StatusCode::UNAUTHORIZED,
+        "API tokens end too: {}",
+        res.body
+    );
     // The administrator who pressed the button stays signed in.
     assert_eq!(admin.get("/admin/users").await.status, StatusCode::OK);
 }
@@ -269,9 +277,21 @@ async fn an_account_is_throttled_after_five_failures() {
     let app = TestApp::new().await;
     app.seed().await;
     let mut b = app.browser();
-    for i in 1..=5 {
-        let res = b.login("adviser@demo.test", "wrong password here").await;
-        assert_eq!(res.status, StatusCode::UNAUTHORIZED, "failure {i}");
+    // Writing the address differently does not give an attacker more guesses.
+    let spellings = [
+        "adviser@demo.test",
+        "Adviser@Demo.Test",
+        " adviser@demo.test ",
+        "ADVISER@DEMO.TEST",
+        "adviser@demo.test",
+    ];
+    for (i, email) in spellings.iter().enumerate() {
+        let res = b.login(email, "wrong password here").await;
+        assert_eq!(
+            res.status,
+            StatusCode::UNAUTHORIZED,
+            "failure {i} ({email:?})"
+        );
     }
     // From another address, and with the right password: still refused.
     let mut other = app.browser();
@@ -281,6 +301,11 @@ async fn an_account_is_throttled_after_five_failures() {
     assert!(res.body.contains("Too many attempts"), "{}", res.body);
     assert!(session_set_cookie(&res).is_none());
     assert!(other.session_cookie().is_none());
+
+    // The lock is temporary: once the 15-minute window has passed, the right password works.
+    app.clock.advance(Duration::minutes(16));
+    let res = other.login("adviser@demo.test", PASSWORD).await;
+    assert_eq!(res.status, StatusCode::SEE_OTHER, "{}", res.body);
 }
 
 #[tokio::test]
@@ -484,6 +509,14 @@ async fn a_browser_session_token_is_not_an_api_token() {
         .await;
     assert_eq!(res.status, StatusCode::UNAUTHORIZED, "{}", res.body);
     assert_eq!(res.json()["error"], "unauthenticated");
+
+    // Nor is an API token a browser session.
+    let token = app.token("adviser@demo.test").await;
+    let mut with_api_token = browser_with_session(&app, &token);
+    assert_redirect_to_login(
+        &with_api_token.get("/caseload").await,
+        "API token as the session cookie",
+    );
 }
 
 #[tokio::test]
@@ -831,4 +864,88 @@ async fn login_form_needs_the_token_bound_to_its_own_cookie() {
     // Control: its own token works.
     let res = b.login("adviser@demo.test", PASSWORD).await;
     assert_eq!(res.status, StatusCode::SEE_OTHER, "{}", res.body);
+}
+
+#[tokio::test]
+async fn the_sign_in_form_escapes_what_was_typed() {
+    let app = TestApp::new().await;
+    app.seed().await;
+    let mut b = app.browser();
+    let evil = "\"><script>alert(1)</script>@x.test";
+    let res = b.login(evil, "wrong password here").await;
+    assert_eq!(res.status, StatusCode::UNAUTHORIZED);
+    assert!(
+        !res.body.contains("<script>alert(1)</script>"),
+        "{}",
+        res.body
+    );
+    assert!(!res.body.contains("\"><script"), "{}", res.body);
+}
+
+#[tokio::test]
+async fn admin_can_end_one_users_sessions() {
+    let app = TestApp::new().await;
+    app.seed().await;
+    let mut adviser = app.signed_in("adviser@demo.test").await;
+    let token = app.token("adviser@demo.test").await;
+    let mut other = app.signed_in("adviser2@demo.test").await;
+    let id = app.user_id("adviser@demo.test").await;
+
+    let mut admin = app.signed_in("admin@demo.test").await;
+    let res = admin
+        .submit(
+            "/admin/users",
+            &format!("/admin/users/{id}/end-sessions"),
+            &[],
+        )
+        .await;
+    assert!(res.status.is_redirection(), "{} {}", res.status, res.body);
+
+    assert_redirect_to_login(&adviser.get("/caseload").await, "ended session");
+    let res = app.api(Method::GET, "/api/v1/me", Some(&token), None).await;
+    assert_eq!(res.status, StatusCode::UNAUTHORIZED, "{}", res.body);
+    assert_eq!(
+        other.get("/caseload").await.status,
+        StatusCode::OK,
+        "others are unaffected"
+    );
+
+    // They can sign in again afterwards.
+    app.clock.advance(Duration::seconds(1));
+    let mut again = app.browser();
+    let res = again.login("adviser@demo.test", PASSWORD).await;
+    assert_eq!(res.status, StatusCode::SEE_OTHER, "{}", res.body);
+    assert_eq!(again.get("/caseload").await.status, StatusCode::OK);
+}
+
+#[tokio::test]
+async fn the_api_shares_the_account_throttle() {
+    let app = TestApp::new().await;
+    app.seed().await;
+    let mut b = app.browser();
+    for i in 1..=5 {
+        let res = b.login("adviser@demo.test", "wrong password here").await;
+        assert_eq!(res.status, StatusCode::UNAUTHORIZED, "failure {i}");
+    }
+    let res = app
+        .api(
+            Method::POST,
+            "/api/v1/auth/token",
+            None,
+            Some(json!({"email": "adviser@demo.test", "password": PASSWORD})),
+        )
+        .await;
+    assert_eq!(res.status, StatusCode::TOO_MANY_REQUESTS, "{}", res.body);
+    assert!(res.json().get("access_token").is_none());
+}
+
+#[tokio::test]
+async fn api_tokens_expire_after_an_hour() {
+    let app = TestApp::new().await;
+    app.seed().await;
+    let token = app.token("adviser@demo.test").await;
+    app.clock.advance(Duration::minutes(59));
+    assert_eq!(me_status(&app, &token).await, StatusCode::OK);
+    app.clock.advance(Duration::minutes(2));
+    assert_eq!(me_status(&app, &token).await, StatusCode::UNAUTHORIZED);
 }

@@ -245,3 +245,37 @@ async fn responses_never_set_a_cookie_readable_by_scripts() {
         "the login page sets its pre-login cookie"
     );
 }
+
+#[tokio::test]
+async fn a_request_that_is_too_large_is_refused_with_the_security_headers() {
+    let app = TestApp::new().await;
+    let body = "x".repeat(300 * 1024);
+    let req = Request::builder()
+        .method(Method::POST)
+        .uri("/api/v1/auth/token")
+        .header("content-type", "application/json")
+        .header("content-length", body.len().to_string())
+        .body(Body::from(body))
+        .unwrap();
+    let res = app.send(req, "198.51.100.7").await;
+    assert_eq!(res.status, StatusCode::PAYLOAD_TOO_LARGE, "{}", res.body);
+    assert_security_headers(&res, "a 413");
+}
+
+#[tokio::test]
+async fn api_errors_are_json_even_for_the_wrong_method() {
+    let app = TestApp::new().await;
+    let res = plain_get(&app, "/api/v1/auth/token").await;
+    assert_eq!(res.status, StatusCode::METHOD_NOT_ALLOWED);
+    assert_security_headers(&res, "an API 405");
+    assert!(
+        res.headers
+            .get("content-type")
+            .and_then(|v| v.to_str().ok())
+            .is_some_and(|v| v.starts_with("application/json")),
+        "an API error is JSON: {:?} {:?}",
+        res.headers,
+        res.body
+    );
+    assert!(res.json()["error"].is_string(), "{}", res.body);
+}

@@ -125,7 +125,7 @@ async fn each_quality_check_refuses_submission_until_it_is_met() {
     let app = TestApp::new().await;
     app.seed().await;
     let token = app.token("adviser@demo.test").await;
-    let person = app.young_person_id("BAR-1002").await;
+    let person = app.young_person_id("BAR-1001").await;
     let plan = start_plan(&app, &token, &person).await;
     let today = today(&app);
 

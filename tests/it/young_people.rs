@@ -28,7 +28,10 @@ fn errors_for(v: &Value, field: &str) -> Vec<String> {
 }
 
 fn milestone<'a>(t: &'a Value, code: &str) -> Option<&'a Value> {
-    t["milestones"].as_array()?.iter().find(|m| m["code"] == code)
+    t["milestones"]
+        .as_array()?
+        .iter()
+        .find(|m| m["code"] == code)
 }
 
 #[tokio::test]
@@ -39,14 +42,24 @@ async fn timeline_names_rules_codes_and_answers_for_any_date() {
     // Born 2010-03-01; in care from 14 without a break: eligible from the 16th birthday.
     let id = create_person(&app, &token, "T-1", "2010-03-01").await;
     let res = app
-        .api(Method::POST, &format!("/api/v1/young-people/{id}/history"), Some(&token), Some(json!({
-            "type": "episode", "start_date": "2024-03-01", "legal_basis": "s31 care order"
-        })))
+        .api(
+            Method::POST,
+            &format!("/api/v1/young-people/{id}/history"),
+            Some(&token),
+            Some(json!({
+                "type": "episode", "start_date": "2024-03-01", "legal_basis": "s31 care order"
+            })),
+        )
         .await;
     assert_eq!(res.status, StatusCode::CREATED, "{}", res.body);
 
     let t = app
-        .api(Method::GET, &format!("/api/v1/young-people/{id}/timeline?as_of=2026-07-01"), Some(&token), None)
+        .api(
+            Method::GET,
+            &format!("/api/v1/young-people/{id}/timeline?as_of=2026-07-01"),
+            Some(&token),
+            None,
+        )
         .await
         .json();
     assert_eq!(t["legal_status"], "eligible");
@@ -63,21 +76,42 @@ async fn timeline_names_rules_codes_and_answers_for_any_date() {
 
     // Before the 16th birthday the same child is not yet in scope, and nothing is overdue.
     let early = app
-        .api(Method::GET, &format!("/api/v1/young-people/{id}/timeline?as_of=2025-12-01"), Some(&token), None)
+        .api(
+            Method::GET,
+            &format!("/api/v1/young-people/{id}/timeline?as_of=2025-12-01"),
+            Some(&token),
+            None,
+        )
         .await
         .json();
     assert_eq!(early["legal_status"], "not_in_scope");
-    assert!(early["milestones"].as_array().unwrap().iter().all(|m| m["state"] != "overdue"));
+    assert!(
+        early["milestones"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|m| m["state"] != "overdue")
+    );
 
     // Completing the assessment marks it done and dates the plan from it.
     let res = app
-        .api(Method::POST, &format!("/api/v1/young-people/{id}/history"), Some(&token), Some(json!({
-            "type": "event", "kind": "assessment_completed", "date": "2026-05-20"
-        })))
+        .api(
+            Method::POST,
+            &format!("/api/v1/young-people/{id}/history"),
+            Some(&token),
+            Some(json!({
+                "type": "event", "kind": "assessment_completed", "date": "2026-05-20"
+            })),
+        )
         .await;
     assert_eq!(res.status, StatusCode::CREATED, "{}", res.body);
     let t = app
-        .api(Method::GET, &format!("/api/v1/young-people/{id}/timeline?as_of=2026-07-01"), Some(&token), None)
+        .api(
+            Method::GET,
+            &format!("/api/v1/young-people/{id}/timeline?as_of=2026-07-01"),
+            Some(&token),
+            None,
+        )
         .await
         .json();
     let na = milestone(&t, "NEEDS_ASSESSMENT").unwrap();
@@ -86,10 +120,20 @@ async fn timeline_names_rules_codes_and_answers_for_any_date() {
     assert_eq!(milestone(&t, "PATHWAY_PLAN").unwrap()["due"], "2026-06-17");
 
     let bad = app
-        .api(Method::GET, &format!("/api/v1/young-people/{id}/timeline?as_of=tomorrow"), Some(&token), None)
+        .api(
+            Method::GET,
+            &format!("/api/v1/young-people/{id}/timeline?as_of=tomorrow"),
+            Some(&token),
+            None,
+        )
         .await;
     assert_eq!(bad.status, StatusCode::BAD_REQUEST);
-    assert!(bad.json()["message"].as_str().unwrap().contains("YYYY-MM-DD"));
+    assert!(
+        bad.json()["message"]
+            .as_str()
+            .unwrap()
+            .contains("YYYY-MM-DD")
+    );
 }
 
 #[tokio::test]
@@ -103,21 +147,43 @@ async fn bad_history_is_explained_and_nothing_is_saved() {
         let token = token.clone();
         let id = id.clone();
         async move {
-            app.api(Method::POST, &format!("/api/v1/young-people/{id}/history"), Some(&token), Some(body)).await
+            app.api(
+                Method::POST,
+                &format!("/api/v1/young-people/{id}/history"),
+                Some(&token),
+                Some(body),
+            )
+            .await
         }
     };
     let res = post(json!({"type": "episode", "start_date": "2024-05-01", "end_date": "2024-04-01", "legal_basis": "s20"})).await;
     assert_eq!(res.status, StatusCode::UNPROCESSABLE_ENTITY);
-    assert_eq!(errors_for(&res.json(), "end_date"), vec!["The end date must be after the start date"]);
+    assert_eq!(
+        errors_for(&res.json(), "end_date"),
+        vec!["The end date must be after the start date"]
+    );
 
     let ok = post(json!({"type": "episode", "start_date": "2024-01-01", "end_date": "2024-12-01", "legal_basis": "s20"})).await;
     assert_eq!(ok.status, StatusCode::CREATED);
-    let overlap = post(json!({"type": "episode", "start_date": "2024-11-01", "legal_basis": "s20"})).await;
+    let overlap =
+        post(json!({"type": "episode", "start_date": "2024-11-01", "legal_basis": "s20"})).await;
     assert_eq!(overlap.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(errors_for(&overlap.json(), "start_date")[0].contains("overlaps"));
 
-    let record = app.api(Method::GET, &format!("/api/v1/young-people/{id}"), Some(&token), None).await.json();
-    assert_eq!(record["episodes"].as_array().unwrap().len(), 1, "only the valid episode was stored");
+    let record = app
+        .api(
+            Method::GET,
+            &format!("/api/v1/young-people/{id}"),
+            Some(&token),
+            None,
+        )
+        .await
+        .json();
+    assert_eq!(
+        record["episodes"].as_array().unwrap().len(),
+        1,
+        "only the valid episode was stored"
+    );
 
     let future_dob = app
         .api(Method::POST, "/api/v1/young-people", Some(&token), Some(json!({
@@ -125,9 +191,20 @@ async fn bad_history_is_explained_and_nothing_is_saved() {
         })))
         .await;
     assert_eq!(future_dob.status, StatusCode::UNPROCESSABLE_ENTITY);
-    assert_eq!(errors_for(&future_dob.json(), "date_of_birth"), vec!["Date of birth must be in the past"]);
-    let list = app.api(Method::GET, "/api/v1/young-people", Some(&token), None).await.json();
-    assert!(list.as_array().unwrap().iter().all(|p| p["local_id"] != "T-3"));
+    assert_eq!(
+        errors_for(&future_dob.json(), "date_of_birth"),
+        vec!["Date of birth must be in the past"]
+    );
+    let list = app
+        .api(Method::GET, "/api/v1/young-people", Some(&token), None)
+        .await
+        .json();
+    assert!(
+        list.as_array()
+            .unwrap()
+            .iter()
+            .all(|p| p["local_id"] != "T-3")
+    );
 }
 
 #[tokio::test]
@@ -135,16 +212,24 @@ async fn relevant_child_cannot_move_into_authority_accommodation_without_the_sev
     let app = TestApp::new().await;
     app.seed().await;
     let token = app.token("adviser@demo.test").await;
-    let today = { use pathway::clock::Clock; app.clock.today() };
+    let today = {
+        use pathway::clock::Clock;
+        app.clock.today()
+    };
     let dob = today - chrono::Months::new(17 * 12);
     let id = create_person(&app, &token, "T-4", &dob.to_string()).await;
     // Looked after from 14 until a month ago: a relevant child now.
     let start = dob + chrono::Months::new(14 * 12);
     let end = today - chrono::Duration::days(30);
     let res = app
-        .api(Method::POST, &format!("/api/v1/young-people/{id}/history"), Some(&token), Some(json!({
-            "type": "episode", "start_date": start, "end_date": end, "legal_basis": "s20"
-        })))
+        .api(
+            Method::POST,
+            &format!("/api/v1/young-people/{id}/history"),
+            Some(&token),
+            Some(json!({
+                "type": "episode", "start_date": start, "end_date": end, "legal_basis": "s20"
+            })),
+        )
         .await;
     assert_eq!(res.status, StatusCode::CREATED, "{}", res.body);
     assert_eq!(res.json()["legal_status"], "relevant");
@@ -173,11 +258,27 @@ async fn relevant_child_cannot_move_into_authority_accommodation_without_the_sev
         })))
         .await;
     assert_eq!(ok.status, StatusCode::CREATED, "{}", ok.body);
-    let visit = milestone(&ok.json(), "PA_VISIT").cloned().expect("PA_VISIT milestone");
-    assert_eq!(visit["due"], (move_in + chrono::Duration::days(7)).to_string());
-    let record = app.api(Method::GET, &format!("/api/v1/young-people/{id}"), Some(&token), None).await.json();
+    let visit = milestone(&ok.json(), "PA_VISIT")
+        .cloned()
+        .expect("PA_VISIT milestone");
+    assert_eq!(
+        visit["due"],
+        (move_in + chrono::Duration::days(7)).to_string()
+    );
+    let record = app
+        .api(
+            Method::GET,
+            &format!("/api/v1/young-people/{id}"),
+            Some(&token),
+            None,
+        )
+        .await
+        .json();
     assert_eq!(record["accommodations"][0]["suitable"], false);
-    assert_eq!(record["accommodations"][0]["suitability"]["location"], false);
+    assert_eq!(
+        record["accommodations"][0]["suitability"]["location"],
+        false
+    );
 }
 
 #[tokio::test]
@@ -196,7 +297,11 @@ async fn statutory_dates_cannot_be_overridden_and_policy_overrides_need_a_manage
         .api(Method::POST, &path, Some(&manager), Some(json!({"type": "override", "code": "NEEDS_ASSESSMENT", "due": "2030-01-01", "reason": "Later"})))
         .await;
     assert_eq!(statutory.status, StatusCode::UNPROCESSABLE_ENTITY);
-    assert!(errors_for(&statutory.json(), "code")[0].contains("reg 42"), "{}", statutory.body);
+    assert!(
+        errors_for(&statutory.json(), "code")[0].contains("reg 42"),
+        "{}",
+        statutory.body
+    );
     let policy = app
         .api(Method::POST, &path, Some(&manager), Some(json!({"type": "override", "code": "HOUSING_PLAN", "due": "2026-12-01", "reason": "Placement ends early"})))
         .await;
@@ -214,14 +319,38 @@ async fn a_second_save_does_not_silently_overwrite_the_first() {
     app.seed().await;
     let token = app.token("adviser@demo.test").await;
     let id = create_person(&app, &token, "T-5", "2009-02-01").await;
-    let body = |name: &str, version: i64| json!({
-        "version": version, "local_id": "T-5", "given_name": name, "family_name": "Person", "date_of_birth": "2009-02-01"
-    });
-    let first = app.api(Method::PUT, &format!("/api/v1/young-people/{id}"), Some(&token), Some(body("First", 1))).await;
+    let body = |name: &str, version: i64| {
+        json!({
+            "version": version, "local_id": "T-5", "given_name": name, "family_name": "Person", "date_of_birth": "2009-02-01"
+        })
+    };
+    let first = app
+        .api(
+            Method::PUT,
+            &format!("/api/v1/young-people/{id}"),
+            Some(&token),
+            Some(body("First", 1)),
+        )
+        .await;
     assert_eq!(first.status, StatusCode::OK, "{}", first.body);
-    let second = app.api(Method::PUT, &format!("/api/v1/young-people/{id}"), Some(&token), Some(body("Second", 1))).await;
+    let second = app
+        .api(
+            Method::PUT,
+            &format!("/api/v1/young-people/{id}"),
+            Some(&token),
+            Some(body("Second", 1)),
+        )
+        .await;
     assert_eq!(second.status, StatusCode::CONFLICT);
-    let now = app.api(Method::GET, &format!("/api/v1/young-people/{id}"), Some(&token), None).await.json();
+    let now = app
+        .api(
+            Method::GET,
+            &format!("/api/v1/young-people/{id}"),
+            Some(&token),
+            None,
+        )
+        .await
+        .json();
     assert_eq!(now["name"], "First Person");
     assert_eq!(now["version"], 2);
 }
@@ -234,7 +363,11 @@ async fn the_record_page_shows_status_overdue_milestones_and_their_rules() {
     let mut b = app.signed_in("adviser@demo.test").await;
     let page = b.get(&format!("/young-people/{id}")).await;
     assert_eq!(page.status, StatusCode::OK);
-    assert!(page.body.contains("Legal status: Eligible"), "{}", page.body);
+    assert!(
+        page.body.contains("Legal status: Eligible"),
+        "{}",
+        page.body
+    );
     assert!(page.body.contains("id=\"milestone-NEEDS_ASSESSMENT\""));
     assert!(page.body.contains("data-state=\"overdue\""));
     assert!(page.body.contains("CPPCR 2010 reg 42(1)"));
@@ -251,15 +384,35 @@ async fn the_episode_form_keeps_what_was_typed_and_explains_the_error() {
     let mut b = app.signed_in("adviser@demo.test").await;
     let form = format!("/young-people/{id}/add/episode");
     let res = b
-        .submit(&form, &form, &[("start_date", "2025-05-01"), ("end_date", "2025-04-01"), ("legal_basis", "s20 accommodation")])
+        .submit(
+            &form,
+            &form,
+            &[
+                ("start_date", "2025-05-01"),
+                ("end_date", "2025-04-01"),
+                ("legal_basis", "s20 accommodation"),
+            ],
+        )
         .await;
     assert_eq!(res.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(res.body.contains("There is a problem"));
     assert!(res.body.contains("href=\"#end_date\""));
-    assert!(res.body.contains("The end date must be after the start date"));
-    assert!(res.body.contains("value=\"s20 accommodation\""), "typed text is kept");
+    assert!(
+        res.body
+            .contains("The end date must be after the start date")
+    );
+    assert!(
+        res.body.contains("value=\"s20 accommodation\""),
+        "typed text is kept"
+    );
     assert!(res.body.contains("value=\"2025-04-01\""));
-    let bad_date = b.submit(&form, &form, &[("start_date", "31/02/2025"), ("legal_basis", "s20")]).await;
+    let bad_date = b
+        .submit(
+            &form,
+            &form,
+            &[("start_date", "31/02/2025"), ("legal_basis", "s20")],
+        )
+        .await;
     assert!(bad_date.body.contains("The start date must be a real date"));
 }
 
@@ -271,6 +424,7 @@ async fn a_policy_that_relaxes_a_statutory_rule_is_refused_at_start_up() {
     assert!(err.to_string().contains("reg 42"), "{err}");
     env.insert("POLICY_ASSESSMENT_MONTHS_AFTER_16".into(), "2".into());
     env.insert("POLICY_HOUSING_PLAN_AGE_MONTHS".into(), "198".into());
-    let ok = pathway::config::Config::from_lookup(|k| env.get(k).cloned()).expect("stricter and policy settings are fine");
+    let ok = pathway::config::Config::from_lookup(|k| env.get(k).cloned())
+        .expect("stricter and policy settings are fine");
     assert_eq!(ok.policy.assessment_months_after_16, 2);
 }

@@ -13,7 +13,9 @@ use crate::state::AppState;
 
 #[derive(Deserialize, ToSchema)]
 pub struct TokenRequest {
+    #[serde(default)]
     pub email: String,
+    #[serde(default)]
     pub password: String,
 }
 

@@ -23,6 +23,11 @@ pub fn router() -> Router<AppState> {
         .merge(young_people::router())
         .merge(plans::router())
         .fallback(not_found)
+        .method_not_allowed_fallback(method_not_allowed)
+}
+
+async fn method_not_allowed() -> ApiError {
+    ApiError(AppError::MethodNotAllowed)
 }
 
 async fn not_found() -> ApiError {

@@ -35,6 +35,11 @@ pub fn router() -> Router<AppState> {
         .merge(young_people::router())
         .merge(plans::router())
         .fallback(not_found)
+        .method_not_allowed_fallback(method_not_allowed)
+}
+
+async fn method_not_allowed() -> AppError {
+    AppError::MethodNotAllowed
 }
 
 async fn not_found() -> AppError {
