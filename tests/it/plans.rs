@@ -82,6 +82,9 @@ fn complete_plan(today: chrono::NaiveDate) -> Value {
     })
 }
 
+/// Changes a complete plan so that one check fails.
+type Breaker = Box<dyn Fn(&mut Value)>;
+
 async fn start_plan(app: &TestApp, token: &str, person: &str) -> Value {
     let res = app
         .api(
@@ -170,7 +173,7 @@ async fn each_quality_check_refuses_submission_until_it_is_met() {
     assert!(fields.contains(&"VOICE".to_string()) && fields.contains(&"NEXT_REVIEW".to_string()));
 
     // Break one check at a time in an otherwise complete plan.
-    let breakers: Vec<(&str, Box<dyn Fn(&mut Value)>)> = vec![
+    let breakers: Vec<(&str, Breaker)> = vec![
         (
             "VOICE",
             Box::new(|p: &mut Value| p["sections"][5]["in_my_words"] = json!("")),
