@@ -49,10 +49,11 @@ pub fn is_state_changing(method: &Method) -> bool {
 
 /// Whether the request's `Origin` / `Sec-Fetch-Site` show it came from somewhere else.
 pub fn is_cross_origin(headers: &HeaderMap, base_url: &str) -> bool {
-    if let Some(site) = headers.get("sec-fetch-site").and_then(|v| v.to_str().ok())
-        && !matches!(site, "same-origin" | "none")
-    {
-        return true;
+    // Browsers set Sec-Fetch-Site themselves (scripts cannot): when present it decides. It also
+    // covers `Origin: null`, which Chromium sends on same-origin form posts from pages served
+    // with `Referrer-Policy: no-referrer`.
+    if let Some(site) = headers.get("sec-fetch-site").and_then(|v| v.to_str().ok()) {
+        return !matches!(site, "same-origin" | "none");
     }
     if let Some(origin) = headers.get(header::ORIGIN) {
         let Ok(origin) = origin.to_str() else {
@@ -75,6 +76,7 @@ pub fn is_cross_origin(headers: &HeaderMap, base_url: &str) -> bool {
             _ => true,
         };
     }
+    // Neither header: not a browser (curl, an API client). The form token still applies.
     false
 }
 
