@@ -74,6 +74,9 @@ pub struct Config {
     pub bank_holidays_file: Option<PathBuf>,
     pub policy: Policy,
     pub log_format: String,
+    /// Supervision frequency in months, per role (policy; no statute): default monthly.
+    pub supervision_months_adviser: u32,
+    pub supervision_months_manager: u32,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -201,6 +204,16 @@ impl Config {
             bank_holidays_file: var("BANK_HOLIDAYS_FILE").map(PathBuf::from),
             policy,
             log_format: var("LOG_FORMAT").unwrap_or_else(|| "pretty".into()),
+            supervision_months_adviser: u32::try_from(parse_num(
+                "SUPERVISION_INTERVAL_MONTHS_ADVISER",
+                1,
+            )?)
+            .unwrap_or(1),
+            supervision_months_manager: u32::try_from(parse_num(
+                "SUPERVISION_INTERVAL_MONTHS_MANAGER",
+                1,
+            )?)
+            .unwrap_or(1),
         })
     }
 
@@ -219,6 +232,15 @@ impl Config {
             "__Host-pathway-login"
         } else {
             "pathway-login"
+        }
+    }
+
+    /// How often someone in this role is supervised, in months.
+    pub fn supervision_interval_months(&self, role: &str) -> u32 {
+        if role == "adviser" {
+            self.supervision_months_adviser
+        } else {
+            self.supervision_months_manager
         }
     }
 

@@ -456,6 +456,7 @@ pub async fn seed_demo(state: &AppState) -> anyhow::Result<()> {
                 ),
                 notes: Set(None),
                 recorded_by: Set(Some(adviser.id.clone())),
+                details: Set(None),
                 created_at: Set(now),
             }
             .insert(&state.db)

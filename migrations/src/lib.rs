@@ -6,6 +6,7 @@ pub use sea_orm_migration::prelude::*;
 mod m20261123_000001_foundation;
 mod m20261123_000002_young_people;
 mod m20261123_000003_plans;
+mod m20261123_000004_oversight;
 
 pub struct Migrator;
 
@@ -16,6 +17,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261123_000001_foundation::Migration),
             Box::new(m20261123_000002_young_people::Migration),
             Box::new(m20261123_000003_plans::Migration),
+            Box::new(m20261123_000004_oversight::Migration),
         ]
     }
 }

@@ -3,14 +3,19 @@
 
 pub mod accommodation;
 pub mod allocation;
+pub mod audit_action;
 pub mod audit_event;
+pub mod audit_moderation;
 pub mod care_episode;
+pub mod case_audit;
 pub mod login_attempt;
 pub mod milestone;
 pub mod milestone_override;
+pub mod oversight_record;
 pub mod parent_period;
 pub mod plan;
 pub mod session;
+pub mod supervision;
 pub mod team;
 pub mod timeline_event;
 pub mod user;

@@ -12,6 +12,9 @@ pub struct Model {
     #[sea_orm(column_type = "Text", nullable)]
     pub notes: Option<String>,
     pub recorded_by: Option<String>,
+    /// JSON details, e.g. a return home interview's who, whether accepted, what was learned.
+    #[sea_orm(column_type = "Text", nullable)]
+    pub details: Option<String>,
     pub created_at: DateTimeUtc,
 }
 

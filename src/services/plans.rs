@@ -664,11 +664,43 @@ async fn transition(
                     loaded.plan.version_no
                 ))),
                 recorded_by: Set(Some(caller.id().to_string())),
+                details: Set(None),
                 created_at: Set(now),
             }
             .insert(&txn)
             .await?;
         }
+    }
+    if matches!(to, "approved" | "returned") {
+        // A plan decision is management oversight on the young person's file.
+        let (kind, words) = if to == "approved" {
+            (
+                "plan_approval",
+                format!("Pathway plan version {} approved", loaded.plan.version_no),
+            )
+        } else {
+            (
+                "plan_return",
+                format!(
+                    "Pathway plan version {} returned for changes",
+                    loaded.plan.version_no
+                ),
+            )
+        };
+        crate::services::oversight::write_record(
+            &txn,
+            &loaded.person.id,
+            kind,
+            &words,
+            decision.map(str::to_string),
+            None,
+            &[],
+            Some(loaded.plan.id.clone()),
+            caller.id(),
+            today,
+            now,
+        )
+        .await?;
     }
     audit::record_on(
         &txn,

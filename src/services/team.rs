@@ -1,21 +1,29 @@
-//! The manager's view of their team.
+//! The manager's view of their team: per practitioner, caseload, overdue milestones, plans
+//! awaiting approval, supervision due and audit actions open, with the lists behind each number.
 
 use std::collections::HashMap;
 
+use chrono::NaiveDate;
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder};
+use serde::Serialize;
 
 use crate::auth::{CurrentUser, Role};
-use crate::entities::{team, user};
+use crate::entities::{milestone, plan, team, user, young_person};
 use crate::error::AppError;
+use crate::services::oversight::{self, SupervisionStatus};
 use crate::services::young_people;
 use crate::state::AppState;
 
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct AdviserSummary {
     pub id: String,
     pub name: String,
     pub team: String,
     pub caseload: usize,
     pub overdue: i64,
+    pub plans_awaiting_approval: usize,
+    pub supervision: SupervisionStatus,
+    pub audit_actions_open: usize,
 }
 
 /// Teams the caller manages (a senior manager: every team).
@@ -30,41 +38,151 @@ pub async fn managed_teams(
     Ok(q.all(&state.db).await?)
 }
 
-/// Per adviser in the caller's teams: caseload size and overdue milestones.
-pub async fn summary(
+/// The practitioners in the caller's teams.
+pub async fn members(
     state: &AppState,
     caller: &CurrentUser,
-) -> Result<Vec<AdviserSummary>, AppError> {
+) -> Result<Vec<(user::Model, String)>, AppError> {
     let teams = managed_teams(state, caller).await?;
-    let team_names: HashMap<String, String> = teams
+    let names: HashMap<String, String> = teams
         .iter()
         .map(|t| (t.id.clone(), t.name.clone()))
         .collect();
-    let advisers = user::Entity::find()
-        .filter(user::Column::TeamId.is_in(team_names.keys().cloned()))
+    let people = user::Entity::find()
+        .filter(user::Column::TeamId.is_in(names.keys().cloned()))
         .filter(user::Column::Role.eq("adviser"))
         .order_by_asc(user::Column::Name)
         .all(&state.db)
         .await?;
-    let people = young_people::list(state, caller).await?;
-    Ok(advisers
+    Ok(people
         .into_iter()
-        .map(|a| {
-            let mine: Vec<_> = people
+        .map(|u| {
+            let t = u
+                .team_id
+                .as_ref()
+                .and_then(|t| names.get(t).cloned())
+                .unwrap_or_default();
+            (u, t)
+        })
+        .collect())
+}
+
+pub async fn summary(
+    state: &AppState,
+    caller: &CurrentUser,
+) -> Result<Vec<AdviserSummary>, AppError> {
+    if !caller.role.is_manager() {
+        return Err(AppError::NotFound);
+    }
+    let advisers = members(state, caller).await?;
+    let people = young_people::list(state, caller).await?;
+    let ids: Vec<String> = people.iter().map(|p| p.id.clone()).collect();
+    let submitted = plan::Entity::find()
+        .filter(plan::Column::Status.eq("submitted"))
+        .filter(plan::Column::YoungPersonId.is_in(ids))
+        .all(&state.db)
+        .await?;
+    let owners: Vec<String> = advisers.iter().map(|(a, _)| a.id.clone()).collect();
+    let actions = oversight::open_actions_for(state, &owners).await?;
+    let mut out = vec![];
+    for (a, team_name) in advisers {
+        let mine: Vec<&young_person::Model> = people
+            .iter()
+            .filter(|p| p.adviser_id.as_deref() == Some(a.id.as_str()))
+            .collect();
+        let mine_ids: Vec<&str> = mine.iter().map(|p| p.id.as_str()).collect();
+        out.push(AdviserSummary {
+            caseload: mine.len(),
+            overdue: mine.iter().map(|p| i64::from(p.overdue_count)).sum(),
+            plans_awaiting_approval: submitted
                 .iter()
-                .filter(|p| p.adviser_id.as_deref() == Some(a.id.as_str()))
-                .collect();
-            AdviserSummary {
-                team: a
-                    .team_id
-                    .as_ref()
-                    .and_then(|t| team_names.get(t).cloned())
-                    .unwrap_or_default(),
-                caseload: mine.len(),
-                overdue: mine.iter().map(|p| i64::from(p.overdue_count)).sum(),
-                id: a.id,
-                name: a.name,
-            }
+                .filter(|p| mine_ids.contains(&p.young_person_id.as_str()))
+                .count(),
+            supervision: oversight::supervision_status_of(state, &a).await?,
+            audit_actions_open: actions.iter().filter(|x| x.owner_id == a.id).count(),
+            team: team_name,
+            id: a.id,
+            name: a.name,
+        });
+    }
+    Ok(out)
+}
+
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct OverdueItem {
+    pub young_person_id: String,
+    pub young_person: String,
+    pub adviser_id: Option<String>,
+    pub code: String,
+    pub title: String,
+    pub due: NaiveDate,
+    pub escalated: bool,
+}
+
+/// Every overdue milestone in the caller's scope: one indexed read of the stored milestones.
+pub async fn overdue(state: &AppState, caller: &CurrentUser) -> Result<Vec<OverdueItem>, AppError> {
+    let people = young_people::list(state, caller).await?;
+    let by_id: HashMap<&str, &young_person::Model> =
+        people.iter().map(|p| (p.id.as_str(), p)).collect();
+    let rows = milestone::Entity::find()
+        .filter(milestone::Column::State.eq("overdue"))
+        .filter(milestone::Column::YoungPersonId.is_in(people.iter().map(|p| p.id.clone())))
+        .order_by_asc(milestone::Column::Due)
+        .all(&state.db)
+        .await?;
+    Ok(rows
+        .into_iter()
+        .filter_map(|m| {
+            let p = by_id.get(m.young_person_id.as_str())?;
+            Some(OverdueItem {
+                young_person_id: p.id.clone(),
+                young_person: young_people::display_name(p),
+                adviser_id: p.adviser_id.clone(),
+                title: crate::domain::timeline::MilestoneCode::parse(&m.code)
+                    .map(|c| c.title())
+                    .unwrap_or("")
+                    .into(),
+                code: m.code,
+                due: m.due,
+                escalated: m.escalated,
+            })
+        })
+        .collect())
+}
+
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct AwaitingApproval {
+    pub plan_id: String,
+    pub young_person_id: String,
+    pub young_person: String,
+    pub version_no: i32,
+    pub submitted_on: Option<NaiveDate>,
+}
+
+pub async fn awaiting_approval(
+    state: &AppState,
+    caller: &CurrentUser,
+) -> Result<Vec<AwaitingApproval>, AppError> {
+    let people = young_people::list(state, caller).await?;
+    let by_id: HashMap<&str, &young_person::Model> =
+        people.iter().map(|p| (p.id.as_str(), p)).collect();
+    let plans = plan::Entity::find()
+        .filter(plan::Column::Status.eq("submitted"))
+        .filter(plan::Column::YoungPersonId.is_in(people.iter().map(|p| p.id.clone())))
+        .order_by_asc(plan::Column::SubmittedAt)
+        .all(&state.db)
+        .await?;
+    Ok(plans
+        .into_iter()
+        .filter_map(|p| {
+            let person = by_id.get(p.young_person_id.as_str())?;
+            Some(AwaitingApproval {
+                plan_id: p.id,
+                young_person_id: person.id.clone(),
+                young_person: young_people::display_name(person),
+                version_no: p.version_no,
+                submitted_on: p.submitted_at.map(|d| d.date_naive()),
+            })
         })
         .collect())
 }

@@ -125,6 +125,7 @@ pub async fn caseload(
                 .and_then(|a| advisers.get(a).cloned())
                 .unwrap_or_else(|| "Not allocated".into()),
             overdue: p.overdue_count,
+            adviser_id: p.adviser_id.clone(),
             next_due: p
                 .next_due
                 .map(|d| d.format("%-d %B %Y").to_string())
@@ -1012,6 +1013,7 @@ pub async fn apply_change(
                 end_date: Set(end_date),
                 notes: Set(clean(&notes).map(|n| n.chars().take(4000).collect())),
                 recorded_by: Set(Some(caller.id().to_string())),
+                details: Set(None),
                 created_at: Set(now),
             }
             .insert(&txn)
@@ -1045,6 +1047,20 @@ pub async fn apply_change(
             if !errors.is_empty() {
                 return Err(AppError::Validation(errors));
             }
+            crate::services::oversight::write_record(
+                &txn,
+                id,
+                "due_date_override",
+                &format!("{code} due date set to {}", due.format("%-d %B %Y")),
+                Some(reason.trim().to_string()),
+                None,
+                &[],
+                Some(new_id.clone()),
+                caller.id(),
+                today,
+                now,
+            )
+            .await?;
             milestone_override::ActiveModel {
                 id: Set(new_id.clone()),
                 young_person_id: Set(id.to_string()),

@@ -25,6 +25,7 @@ pub async fn index(MaybeWebUser(user): MaybeWebUser) -> Response {
 
 pub struct CaseloadRow {
     pub id: String,
+    pub adviser_id: Option<String>,
     pub name: String,
     pub age: u32,
     pub status: String,
@@ -39,13 +40,29 @@ struct CaseloadPage {
     layout: Layout,
     heading: String,
     rows: Vec<CaseloadRow>,
+    supervision: Option<crate::services::oversight::SupervisionStatus>,
+    user_id: String,
+}
+
+#[derive(serde::Deserialize, Default)]
+pub struct CaseloadQuery {
+    adviser: Option<String>,
 }
 
 pub async fn caseload(
     State(state): State<AppState>,
     WebUser(user): WebUser,
+    axum::extract::Query(q): axum::extract::Query<CaseloadQuery>,
 ) -> Result<Html<String>, AppError> {
-    let rows = young_people::caseload(&state, &user).await?;
+    let mut rows = young_people::caseload(&state, &user).await?;
+    if let Some(a) = q.adviser.as_deref().filter(|a| !a.is_empty()) {
+        rows.retain(|r| r.adviser_id.as_deref() == Some(a));
+    }
+    let supervision = if user.role == Role::Adviser {
+        Some(crate::services::oversight::supervision_status_of(&state, &user.user).await?)
+    } else {
+        None
+    };
     let heading = if user.role == Role::Adviser {
         "My caseload"
     } else {
@@ -55,6 +72,8 @@ pub async fn caseload(
         layout: Layout::for_user(heading, &user, "/caseload"),
         heading: heading.into(),
         rows,
+        supervision,
+        user_id: user.id().to_string(),
     })
 }
 
@@ -63,6 +82,9 @@ pub async fn caseload(
 struct TeamPage {
     layout: Layout,
     rows: Vec<team::AdviserSummary>,
+    overdue_total: i64,
+    approvals_total: usize,
+    actions_total: usize,
 }
 
 pub async fn team(
@@ -75,6 +97,9 @@ pub async fn team(
     let rows = team::summary(&state, &user).await?;
     render(&TeamPage {
         layout: Layout::for_user("My team", &user, "/team"),
+        overdue_total: rows.iter().map(|r| r.overdue).sum(),
+        approvals_total: team::awaiting_approval(&state, &user).await?.len(),
+        actions_total: rows.iter().map(|r| r.audit_actions_open).sum(),
         rows,
     })
 }

@@ -4,6 +4,7 @@ pub mod admin;
 pub mod auth;
 pub mod forms;
 pub mod home;
+pub mod oversight;
 pub mod plans;
 pub mod young_people;
 
@@ -34,6 +35,7 @@ pub fn router() -> Router<AppState> {
         .route("/admin/audit", get(admin::audit))
         .merge(young_people::router())
         .merge(plans::router())
+        .merge(oversight::router())
         .fallback(not_found)
         .method_not_allowed_fallback(method_not_allowed)
 }

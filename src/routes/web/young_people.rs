@@ -618,6 +618,17 @@ struct ShowPage {
     events: Vec<Row>,
     can_override: bool,
     as_of_error: Option<String>,
+    is_manager: bool,
+    chronology: Vec<ChronologyRow>,
+    audits: Vec<(String, String, String)>,
+}
+
+pub struct ChronologyRow {
+    pub date: String,
+    pub what: String,
+    pub detail: String,
+    pub by: String,
+    pub href: Option<String>,
 }
 
 #[derive(Deserialize)]
@@ -697,7 +708,83 @@ pub async fn show(
         ),
         ("Social worker", p.social_worker.clone().unwrap_or_default()),
     ];
+    // The chronology: events, oversight and plan decisions on one line of time, newest first.
+    let names: std::collections::HashMap<String, String> = crate::services::users::list(&state)
+        .await?
+        .into_iter()
+        .map(|u| (u.id, u.name))
+        .collect();
+    let who = |id: &Option<String>| {
+        id.as_ref()
+            .and_then(|i| names.get(i).cloned())
+            .unwrap_or_default()
+    };
+    let mut chronology: Vec<(chrono::NaiveDate, ChronologyRow)> = vec![];
+    for e in &record.events {
+        chronology.push((
+            e.event_date,
+            ChronologyRow {
+                date: fmt_date(e.event_date),
+                what: tl::event_label(&e.kind).to_string(),
+                detail: e
+                    .end_date
+                    .map(|d| format!("Returned {}", fmt_date(d)))
+                    .unwrap_or_default(),
+                by: who(&e.recorded_by),
+                href: None,
+            },
+        ));
+    }
+    for o in crate::services::oversight::for_person(&state, &p.id).await? {
+        let actions = crate::services::oversight::parse_actions(&o.actions);
+        let mut detail = o.rationale.clone().unwrap_or_default();
+        for a in actions {
+            detail.push_str(&format!(
+                " Action: {} ({}, by {}).",
+                a.what,
+                a.who,
+                a.by_when.map(fmt_date).unwrap_or_default()
+            ));
+        }
+        chronology.push((
+            o.recorded_on,
+            ChronologyRow {
+                date: fmt_date(o.recorded_on),
+                what: format!(
+                    "{}: {}",
+                    crate::services::oversight::kind_label(&o.kind),
+                    o.decision
+                ),
+                detail: detail.trim().to_string(),
+                by: who(&Some(o.recorded_by.clone())),
+                href: None,
+            },
+        ));
+    }
+    chronology.sort_by_key(|(d, _)| std::cmp::Reverse(*d));
+    let audits = crate::services::oversight::audits_for(&state, &p.id)
+        .await?
+        .into_iter()
+        .map(|a| {
+            let grades: std::collections::BTreeMap<String, crate::services::oversight::AreaGrade> =
+                serde_json::from_str(&a.grades).unwrap_or_default();
+            (
+                a.id.clone(),
+                fmt_date(a.audit_date),
+                crate::services::oversight::grade_label(
+                    &grades
+                        .get("overall")
+                        .map(|g| g.grade.clone())
+                        .unwrap_or_default(),
+                )
+                .to_string(),
+            )
+        })
+        .collect();
     let page = ShowPage {
+        is_manager: user.role.is_manager(),
+        chronology: chronology.into_iter().map(|(_, r)| r).collect(),
+        audits,
         layout: Layout::for_user(&name, &user, "/caseload"),
         id: p.id.clone(),
         local_id: p.local_id.clone(),
