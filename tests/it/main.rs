@@ -6,5 +6,6 @@ mod access;
 mod auth;
 mod config;
 mod headers;
+mod oversight;
 mod plans;
 mod young_people;
