@@ -357,3 +357,71 @@ async fn plan_decisions_and_due_date_overrides_are_oversight_records() {
     );
     assert!(file.body.contains("Triple planning is clear"));
 }
+
+#[tokio::test]
+async fn the_team_view_is_in_the_api_for_managers_only() {
+    use axum::http::Method;
+    let app = TestApp::new().await;
+    app.seed().await;
+    let adviser = app.token("adviser@demo.test").await;
+    let manager = app.token("manager@demo.test").await;
+    assert_eq!(
+        app.api(Method::GET, "/api/v1/team", Some(&adviser), None)
+            .await
+            .status,
+        StatusCode::NOT_FOUND
+    );
+    let team = app
+        .api(Method::GET, "/api/v1/team", Some(&manager), None)
+        .await
+        .json();
+    let rows = team.as_array().unwrap();
+    assert_eq!(rows.len(), 2);
+    let caseloads: i64 = rows.iter().map(|r| r["caseload"].as_i64().unwrap()).sum();
+    assert_eq!(caseloads, 12);
+    assert_eq!(
+        rows.iter()
+            .map(|r| r["plans_awaiting_approval"].as_i64().unwrap())
+            .sum::<i64>(),
+        1
+    );
+    let overdue = app
+        .api(Method::GET, "/api/v1/team/overdue", Some(&manager), None)
+        .await
+        .json();
+    let total: i64 = rows.iter().map(|r| r["overdue"].as_i64().unwrap()).sum();
+    assert_eq!(
+        overdue.as_array().unwrap().len() as i64,
+        total,
+        "the drill-down lists every overdue milestone counted"
+    );
+    // An adviser cannot record supervision or read a colleague's.
+    let a2 = app.user_id("adviser2@demo.test").await;
+    assert_eq!(
+        app.api(
+            Method::GET,
+            &format!("/api/v1/advisers/{a2}/supervisions"),
+            Some(&adviser),
+            None
+        )
+        .await
+        .status,
+        StatusCode::NOT_FOUND
+    );
+    let res = app.api(Method::POST, "/api/v1/supervisions", Some(&adviser), Some(serde_json::json!({
+        "adviser_id": a2, "session_date": "2026-11-01", "format": "one_to_one", "reflection": "r", "challenge": "c"
+    }))).await;
+    assert_eq!(res.status, StatusCode::FORBIDDEN);
+    let doc = app
+        .api(Method::GET, "/api/openapi.json", None, None)
+        .await
+        .json();
+    for p in [
+        "/api/v1/team",
+        "/api/v1/supervisions",
+        "/api/v1/audits/{id}/moderations",
+        "/api/v1/plans/{id}/approve",
+    ] {
+        assert!(doc["paths"].get(p).is_some(), "{p} in the OpenAPI document");
+    }
+}

@@ -3,6 +3,7 @@
 
 pub mod auth;
 pub mod openapi;
+pub mod oversight;
 pub mod plans;
 pub mod young_people;
 
@@ -22,6 +23,7 @@ pub fn router() -> Router<AppState> {
         .route("/v1/me", get(auth::me))
         .merge(young_people::router())
         .merge(plans::router())
+        .merge(oversight::router())
         .fallback(not_found)
         .method_not_allowed_fallback(method_not_allowed)
 }
