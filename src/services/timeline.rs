@@ -36,6 +36,8 @@ pub const EVENT_KINDS: &[(&str, &str)] = &[
     ("pa_visit", "Personal adviser visit"),
     ("pa_contact", "Personal adviser contact"),
     ("oc3_recorded", "Care-leaver data (OC3) recorded"),
+    ("advocacy_offered", "Advocacy offered"),
+    ("independent_visitor_offered", "Independent visitor offered"),
     (
         "pa_support_requested",
         "Asked for personal adviser support after 21",

@@ -630,6 +630,15 @@ pub enum HistoryChange {
         end_date: Option<NaiveDate>,
         #[serde(default)]
         notes: Option<String>,
+        /// Return home interview, advocacy or independent visitor: who offered it.
+        #[serde(default)]
+        offered_by: Option<String>,
+        /// Whether the offer was accepted (taken up).
+        #[serde(default)]
+        accepted: Option<bool>,
+        /// A return home interview: what was learned, and the actions taken into the plan.
+        #[serde(default)]
+        learned: Option<String>,
     },
     /// A manager's override of a policy due date (never a statutory one), with the reason.
     Override {
@@ -968,7 +977,25 @@ pub async fn apply_change(
             date,
             end_date,
             notes,
+            offered_by,
+            accepted,
+            learned,
         } => {
+            let offer = matches!(
+                kind.as_str(),
+                "return_interview_offered" | "advocacy_offered" | "independent_visitor_offered"
+            );
+            if offer && clean(&offered_by).is_none() {
+                errors.push(FieldError::new("offered_by", "Say who offered it"));
+            }
+            let details = offer.then(|| {
+                serde_json::json!({
+                    "offered_by": clean(&offered_by),
+                    "accepted": accepted,
+                    "learned": clean(&learned).map(|l| l.chars().take(4000).collect::<String>()),
+                })
+                .to_string()
+            });
             if !timeline::EVENT_KINDS.iter().any(|(k, _)| *k == kind) {
                 errors.push(FieldError::new("kind", "Choose what happened"));
             }
@@ -1013,7 +1040,7 @@ pub async fn apply_change(
                 end_date: Set(end_date),
                 notes: Set(clean(&notes).map(|n| n.chars().take(4000).collect())),
                 recorded_by: Set(Some(caller.id().to_string())),
-                details: Set(None),
+                details: Set(details),
                 created_at: Set(now),
             }
             .insert(&txn)

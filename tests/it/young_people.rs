@@ -428,3 +428,62 @@ async fn a_policy_that_relaxes_a_statutory_rule_is_refused_at_start_up() {
         .expect("stricter and policy settings are fine");
     assert_eq!(ok.policy.assessment_months_after_16, 2);
 }
+
+#[tokio::test]
+async fn a_return_home_interview_records_who_offered_it_and_closes_the_milestone() {
+    let app = TestApp::new().await;
+    app.seed().await;
+    let token = app.token("adviser@demo.test").await;
+    let id = app.young_person_id("BAR-1003").await;
+    let today = {
+        use pathway::clock::Clock;
+        app.clock.today()
+    };
+    let path = format!("/api/v1/young-people/{id}/history");
+    let went = today - chrono::Duration::days(4);
+    let back = today - chrono::Duration::days(2);
+    let res = app
+        .api(
+            Method::POST,
+            &path,
+            Some(&token),
+            Some(
+                json!({"type": "event", "kind": "missing_episode", "date": went, "end_date": back}),
+            ),
+        )
+        .await;
+    assert_eq!(res.status, StatusCode::CREATED, "{}", res.body);
+    let rhi = milestone(&res.json(), "RETURN_INTERVIEW")
+        .cloned()
+        .expect("72-hour milestone");
+    assert_eq!(rhi["due"], (back + chrono::Duration::days(3)).to_string());
+    assert_eq!(rhi["state"], "due_soon");
+    let refused = app
+        .api(
+            Method::POST,
+            &path,
+            Some(&token),
+            Some(json!({"type": "event", "kind": "return_interview_offered", "date": today})),
+        )
+        .await;
+    assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(
+        errors_for(&refused.json(), "offered_by"),
+        vec!["Say who offered it"]
+    );
+    let ok = app
+        .api(Method::POST, &path, Some(&token), Some(json!({"type": "event", "kind": "return_interview_offered", "date": today,
+            "offered_by": "Independent RHI worker", "accepted": true, "learned": "Went to a friend's; agreed a safety plan"})))
+        .await;
+    assert_eq!(ok.status, StatusCode::CREATED, "{}", ok.body);
+    assert_eq!(
+        milestone(&ok.json(), "RETURN_INTERVIEW").unwrap()["state"],
+        "done"
+    );
+    let mut b = app.signed_in("adviser@demo.test").await;
+    let page = b.get(&format!("/young-people/{id}")).await;
+    assert!(
+        page.body
+            .contains("Offered by Independent RHI worker. Accepted. Went to a friend")
+    );
+}

@@ -434,6 +434,9 @@ async fn change_fields(
                 Field::new("kind", "What happened", "select").choices(kinds),
                 date_field("date", "Date"),
                 date_field("end_date", "Return date (missing episodes only)"),
+                Field::new("offered_by", "Offered by (return home interview, advocacy, independent visitor)", "text"),
+                Field::new("accepted", "Accepted or taken up?", "select").choices([("", "Not known yet"), ("yes", "Yes"), ("no", "No")]),
+                Field::new("learned", "What was learned, and the actions taken into the plan (return home interview)", "textarea"),
                 Field::new("notes", "Notes (optional)", "textarea").hint("Do not put details here that belong in the plan"),
             ]
         }
@@ -493,6 +496,13 @@ fn change_from(kind: &str, values: &Values, errors: &mut Vec<FieldError>) -> Opt
             date: forms::required_date(values, "date", "date", errors)?,
             end_date: forms::optional_date(values, "end_date", "return date", errors),
             notes: opt(values, "notes"),
+            offered_by: opt(values, "offered_by"),
+            accepted: match value(values, "accepted").as_str() {
+                "yes" => Some(true),
+                "no" => Some(false),
+                _ => None,
+            },
+            learned: opt(values, "learned"),
         },
         "override" => HistoryChange::Override {
             code: value(values, "code"),
@@ -726,10 +736,7 @@ pub async fn show(
             ChronologyRow {
                 date: fmt_date(e.event_date),
                 what: tl::event_label(&e.kind).to_string(),
-                detail: e
-                    .end_date
-                    .map(|d| format!("Returned {}", fmt_date(d)))
-                    .unwrap_or_default(),
+                detail: event_detail(e),
                 by: who(&e.recorded_by),
                 href: None,
             },
@@ -879,4 +886,31 @@ pub async fn show(
         name,
     };
     render(&page)
+}
+
+/// A recorded event's particulars for the chronology: the return date, and who offered a return
+/// home interview, advocacy or an independent visitor, whether it was accepted, what was learned.
+fn event_detail(e: &crate::entities::timeline_event::Model) -> String {
+    let mut d = e
+        .end_date
+        .map(|d| format!("Returned {}. ", fmt_date(d)))
+        .unwrap_or_default();
+    if let Some(v) = e
+        .details
+        .as_deref()
+        .and_then(|j| serde_json::from_str::<serde_json::Value>(j).ok())
+    {
+        if let Some(by) = v["offered_by"].as_str() {
+            d.push_str(&format!("Offered by {by}. "));
+        }
+        match v["accepted"].as_bool() {
+            Some(true) => d.push_str("Accepted. "),
+            Some(false) => d.push_str("Not accepted. "),
+            None => {}
+        }
+        if let Some(l) = v["learned"].as_str() {
+            d.push_str(l);
+        }
+    }
+    d.trim().to_string()
 }
