@@ -10,11 +10,12 @@ use crate::entities::{allocation, care_episode, timeline_event, young_person};
 use crate::services::users::{self, NewUser};
 use crate::state::AppState;
 
-pub const DEMO_ACCOUNTS: [&str; 4] = [
+pub const DEMO_ACCOUNTS: [&str; 5] = [
     "admin@demo.test",
     "manager@demo.test",
     "adviser@demo.test",
     "adviser2@demo.test",
+    "senior@demo.test",
 ];
 
 pub async fn is_empty(state: &AppState) -> anyhow::Result<bool> {
@@ -365,6 +366,17 @@ pub async fn seed_demo(state: &AppState) -> anyhow::Result<()> {
         ),
     )
     .await?;
+    users::create(
+        state,
+        new(
+            "senior@demo.test",
+            "Robin Okoye",
+            Role::SeniorManager,
+            false,
+            None,
+        ),
+    )
+    .await?;
     let advisers = [a1, a2];
 
     let today = state.clock.today();
@@ -465,6 +477,7 @@ pub async fn seed_demo(state: &AppState) -> anyhow::Result<()> {
         created.push((id.clone(), p.local_id.to_string(), adviser.name.clone()));
     }
     seed_plans(state, &created).await?;
+    seed_oversight(state, &created).await?;
     for (id, _, _) in &created {
         crate::services::young_people::recompute(state, id).await?;
     }
@@ -781,4 +794,147 @@ async fn adviser_user(state: &AppState, name: &str) -> anyhow::Result<String> {
         .find(|u| u.name == name)
         .map(|u| u.id)
         .unwrap_or_default())
+}
+
+/// Supervision (one adviser up to date, one overdue with three supervisors in a year) and one
+/// moderated case audit with an open action, so "My team" shows every column.
+async fn seed_oversight(state: &AppState, ids: &[(String, String, String)]) -> anyhow::Result<()> {
+    use crate::entities::{audit_action, audit_moderation, case_audit, supervision, user};
+    let today = state.clock.today();
+    let now = Utc::now();
+    let users = user::Entity::find().all(&state.db).await?;
+    let id_of = |email: &str| {
+        users
+            .iter()
+            .find(|u| u.email == email)
+            .map(|u| u.id.clone())
+            .unwrap_or_default()
+    };
+    let (manager, a1, a2, admin) = (
+        id_of("manager@demo.test"),
+        id_of("adviser@demo.test"),
+        id_of("adviser2@demo.test"),
+        id_of("senior@demo.test"),
+    );
+    let sessions = [
+        (
+            &a1,
+            &manager,
+            40,
+            "Caseload reviewed; Leah's assessment is late.",
+            "Why did the assessment slip past 16y3m?",
+        ),
+        (
+            &a1,
+            &manager,
+            12,
+            "Tom's housing plan and Jay's missing episode.",
+            "Is the Plan B for Jay specific enough?",
+        ),
+        (
+            &a2,
+            &manager,
+            150,
+            "Chloe's move and Danny's reviews.",
+            "Reviews for Danny are drifting.",
+        ),
+        (
+            &a2,
+            &admin,
+            100,
+            "Cover session while the manager was away.",
+            "None needed: a short catch-up.",
+        ),
+        (
+            &a2,
+            &manager,
+            60,
+            "Workload check.",
+            "Prioritise Danny's review.",
+        ),
+    ];
+    for (adviser, by, days, reflection, challenge) in sessions {
+        let date = today - Duration::days(days);
+        supervision::ActiveModel {
+            id: Set(uuid::Uuid::now_v7().to_string()),
+            adviser_id: Set(adviser.clone()),
+            supervisor_id: Set(by.clone()),
+            session_date: Set(date),
+            format: Set("one_to_one".into()),
+            reflection: Set(reflection.into()),
+            challenge: Set(challenge.into()),
+            wellbeing: Set(Some(
+                "Managing; asked for a lighter week after court.".into(),
+            )),
+            workload: Set(Some("Six young people.".into())),
+            next_date: Set(Some(date + Duration::days(28))),
+            created_at: Set(now),
+        }
+        .insert(&state.db)
+        .await?;
+    }
+    if let Some((yp, _, _)) = ids.iter().find(|(_, l, _)| l == "BAR-1009") {
+        let grades: std::collections::BTreeMap<&str, serde_json::Value> = [
+            ("voice", "good", "Danny's words are in every section."),
+            ("assessment", "good", "History and family views are clear."),
+            (
+                "planning",
+                "requires_improvement",
+                "Two actions have no date.",
+            ),
+            ("risk", "good", "Plan B is specific."),
+            ("accommodation", "good", "Schedule 2 assessed."),
+            (
+                "oversight",
+                "requires_improvement",
+                "The review is overdue and no decision is recorded.",
+            ),
+            (
+                "overall",
+                "good",
+                "A good plan that has not been kept up to date.",
+            ),
+        ]
+        .into_iter()
+        .map(|(a, g, f)| (a, serde_json::json!({"grade": g, "findings": f})))
+        .collect();
+        let audit_id = uuid::Uuid::now_v7().to_string();
+        case_audit::ActiveModel {
+            id: Set(audit_id.clone()),
+            young_person_id: Set(yp.clone()),
+            auditor_id: Set(manager.clone()),
+            audit_date: Set(today - Duration::days(10)),
+            grades: Set(serde_json::to_string(&grades)?),
+            summary: Set(Some("Hold the overdue review this month.".into())),
+            created_at: Set(now),
+        }
+        .insert(&state.db)
+        .await?;
+        audit_action::ActiveModel {
+            id: Set(uuid::Uuid::now_v7().to_string()),
+            audit_id: Set(audit_id.clone()),
+            young_person_id: Set(yp.clone()),
+            text: Set("Hold Danny's overdue plan review".into()),
+            owner_id: Set(a2.clone()),
+            due: Set(today + Duration::days(10)),
+            status: Set("open".into()),
+            completed_on: Set(None),
+        }
+        .insert(&state.db)
+        .await?;
+        audit_moderation::ActiveModel {
+            id: Set(uuid::Uuid::now_v7().to_string()),
+            audit_id: Set(audit_id),
+            moderator_id: Set(admin.clone()),
+            agrees: Set(false),
+            grades: Set(serde_json::json!({"overall": "requires_improvement"}).to_string()),
+            reason: Set(Some(
+                "An overdue review for a former relevant young person is not good practice.".into(),
+            )),
+            created_at: Set(now),
+        }
+        .insert(&state.db)
+        .await?;
+    }
+    Ok(())
 }

@@ -196,20 +196,6 @@ fn as_refs(f: &[(String, String)]) -> Vec<(&str, &str)> {
 async fn an_audit_is_graded_moderated_by_someone_else_and_its_actions_tracked() {
     let app = TestApp::new().await;
     app.seed().await;
-    // A second manager to moderate.
-    pathway::services::users::create(
-        &app.state,
-        pathway::services::users::NewUser {
-            email: "senior@demo.test".into(),
-            name: "Sam Senior".into(),
-            password: crate::support::PASSWORD.into(),
-            role: pathway::auth::Role::SeniorManager,
-            is_admin: false,
-            team_id: None,
-        },
-    )
-    .await
-    .unwrap();
     let yp = app.young_person_id("BAR-1009").await;
     let adviser_id = app.user_id("adviser2@demo.test").await;
     let form = format!("/young-people/{yp}/audits/new");
