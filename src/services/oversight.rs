@@ -135,17 +135,7 @@ pub async fn write_record<C: ConnectionTrait>(
     .await?)
 }
 
-async fn person_in_scope(
-    state: &AppState,
-    caller: &CurrentUser,
-    id: &str,
-) -> Result<young_person::Model, AppError> {
-    young_person::Entity::find_by_id(id.to_string())
-        .filter(scope(caller))
-        .one(&state.db)
-        .await?
-        .ok_or(AppError::NotFound)
-}
+use crate::services::young_people::in_scope as person_in_scope;
 
 /// A manager records a decision or informal guidance on a young person's file.
 pub async fn record(

@@ -66,17 +66,7 @@ fn redact(mut c: PlanContent, visible: bool) -> PlanContent {
     c
 }
 
-async fn person_in_scope(
-    state: &AppState,
-    caller: &CurrentUser,
-    id: &str,
-) -> Result<young_person::Model, AppError> {
-    young_person::Entity::find_by_id(id.to_string())
-        .filter(scope(caller))
-        .one(&state.db)
-        .await?
-        .ok_or(AppError::NotFound)
-}
+use crate::services::young_people::in_scope as person_in_scope;
 
 /// The young person and their plans, newest first.
 pub async fn list(

@@ -46,6 +46,20 @@ pub fn scope(caller: &CurrentUser) -> Condition {
     }
 }
 
+/// One young person in the caller's scope, without an audit entry (for use inside a use case
+/// that audits its own action). Out of scope is `NotFound`, the same as missing.
+pub async fn in_scope(
+    state: &AppState,
+    caller: &CurrentUser,
+    id: &str,
+) -> Result<young_person::Model, AppError> {
+    young_person::Entity::find_by_id(id.to_string())
+        .filter(scope(caller))
+        .one(&state.db)
+        .await?
+        .ok_or(AppError::NotFound)
+}
+
 /// The caller's young people, ordered by surname.
 pub async fn list(
     state: &AppState,

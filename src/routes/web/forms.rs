@@ -143,6 +143,25 @@ pub struct FormPage {
     pub hidden: Vec<(String, String)>,
 }
 
+impl FormPage {
+    /// Puts what was typed and the errors back on the fields and renders the page: 200 for a
+    /// fresh form, 422 with "Error:" in the title when something needs fixing.
+    pub fn respond(
+        mut self,
+        values: &[(String, String)],
+    ) -> Result<axum::response::Response, crate::error::AppError> {
+        use axum::response::IntoResponse;
+        fill(&mut self.fields, values, &self.errors);
+        let status = if self.errors.is_empty() {
+            axum::http::StatusCode::OK
+        } else {
+            self.layout.title = format!("Error: {}", self.layout.title);
+            axum::http::StatusCode::UNPROCESSABLE_ENTITY
+        };
+        Ok((status, super::render(&self)?).into_response())
+    }
+}
+
 /// Parses a date typed as YYYY-MM-DD (what a browser's date field sends) or DD/MM/YYYY.
 pub fn parse_date(s: &str) -> Option<chrono::NaiveDate> {
     let s = s.trim();

@@ -5,14 +5,13 @@ use std::collections::{BTreeMap, HashMap};
 
 use askama::Template;
 use axum::extract::{Path, Query, State};
-use axum::http::StatusCode;
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use axum::{Form, Router};
 use sea_orm::EntityTrait;
 use serde::Deserialize;
 
-use super::forms::{self, Field, FormPage, fill, get as value, opt};
+use super::forms::{self, Field, FormPage, get as value, opt};
 use super::render;
 use crate::auth::{CurrentUser, WebUser};
 use crate::error::{AppError, FieldError};
@@ -69,27 +68,13 @@ fn page(
     intro: Option<&str>,
     action: String,
     back: String,
-    mut fields: Vec<Field>,
+    fields: Vec<Field>,
     values: &Values,
     errors: Vec<FieldError>,
     submit: &str,
 ) -> Result<Response, AppError> {
-    fill(&mut fields, values, &errors);
-    let status = if errors.is_empty() {
-        StatusCode::OK
-    } else {
-        StatusCode::UNPROCESSABLE_ENTITY
-    };
-    let p = FormPage {
-        layout: Layout::for_user(
-            &if errors.is_empty() {
-                heading.to_string()
-            } else {
-                format!("Error: {heading}")
-            },
-            user,
-            "/team",
-        ),
+    FormPage {
+        layout: Layout::for_user(heading, user, "/team"),
         caption: caption.into(),
         heading: heading.into(),
         intro: intro.map(Into::into),
@@ -99,8 +84,8 @@ fn page(
         fields,
         errors,
         hidden: vec![],
-    };
-    Ok((status, render(&p)?).into_response())
+    }
+    .respond(values)
 }
 
 fn action_fields(prefix: &str, n: usize) -> Vec<Field> {

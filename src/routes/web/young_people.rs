@@ -9,7 +9,7 @@ use axum::routing::get;
 use axum::{Form, Router};
 use serde::Deserialize;
 
-use super::forms::{self, Field, FormPage, checked, fill, get as value, opt};
+use super::forms::{self, Field, FormPage, checked, get as value, opt};
 use super::render;
 use crate::auth::{CurrentUser, WebUser};
 use crate::domain::timeline::MilestoneCode;
@@ -121,28 +121,14 @@ fn form_page(
     intro: Option<String>,
     action: String,
     back: String,
-    mut fields: Vec<Field>,
+    fields: Vec<Field>,
     values: &Values,
     errors: Vec<FieldError>,
     hidden: Vec<(String, String)>,
     submit: &str,
 ) -> Result<Response, AppError> {
-    fill(&mut fields, values, &errors);
-    let status = if errors.is_empty() {
-        StatusCode::OK
-    } else {
-        StatusCode::UNPROCESSABLE_ENTITY
-    };
-    let page = FormPage {
-        layout: Layout::for_user(
-            &if errors.is_empty() {
-                heading.to_string()
-            } else {
-                format!("Error: {heading}")
-            },
-            user,
-            "/caseload",
-        ),
+    FormPage {
+        layout: Layout::for_user(heading, user, "/caseload"),
         caption: caption.into(),
         heading: heading.into(),
         intro,
@@ -152,8 +138,8 @@ fn form_page(
         fields,
         errors,
         hidden,
-    };
-    Ok((status, render(&page)?).into_response())
+    }
+    .respond(values)
 }
 
 pub async fn new_form(
