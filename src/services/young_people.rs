@@ -400,6 +400,27 @@ pub async fn recompute(state: &AppState, id: &str) -> Result<(), AppError> {
     Ok(())
 }
 
+/// Recomputes every young person's stored status and milestones, so that a milestone that falls
+/// overdue with no change to the record still shows on every list (RULES.md section 3).
+/// Returns how many were refreshed; one failure is logged and does not stop the rest.
+pub async fn refresh_all(state: &AppState) -> Result<usize, AppError> {
+    use sea_orm::QuerySelect;
+    let ids: Vec<String> = young_person::Entity::find()
+        .select_only()
+        .column(young_person::Column::Id)
+        .into_tuple()
+        .all(&state.db)
+        .await?;
+    let mut done = 0;
+    for id in ids {
+        match recompute(state, &id).await {
+            Ok(()) => done += 1,
+            Err(e) => tracing::warn!(error = %e, "timeline refresh failed for one young person"),
+        }
+    }
+    Ok(done)
+}
+
 pub async fn create(
     state: &AppState,
     caller: &CurrentUser,

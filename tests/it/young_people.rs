@@ -487,3 +487,48 @@ async fn a_return_home_interview_records_who_offered_it_and_closes_the_milestone
             .contains("Offered by Independent RHI worker. Accepted. Went to a friend")
     );
 }
+
+#[tokio::test]
+async fn stored_timelines_follow_the_calendar_when_refreshed() {
+    let app = TestApp::new().await;
+    app.seed().await;
+    let id = app.young_person_id("BAR-1001").await; // Amara, 15y8m, no personal adviser yet
+    let before = app
+        .api(
+            Method::GET,
+            "/api/v1/team/overdue",
+            Some(&app.token("manager@demo.test").await),
+            None,
+        )
+        .await
+        .json();
+    assert!(
+        before
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|m| m["young_person_id"] != id.as_str())
+    );
+    app.clock.advance(chrono::Duration::days(200));
+    let refreshed = pathway::services::young_people::refresh_all(&app.state)
+        .await
+        .unwrap();
+    assert_eq!(refreshed, 12);
+    let after = app
+        .api(
+            Method::GET,
+            "/api/v1/team/overdue",
+            Some(&app.token("manager@demo.test").await),
+            None,
+        )
+        .await
+        .json();
+    assert!(
+        after
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|m| m["young_person_id"] == id.as_str() && m["code"] == "PA_ALLOCATED"),
+        "a personal adviser due at 16 is overdue once she is past 16: {after}"
+    );
+}
