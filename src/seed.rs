@@ -18,11 +18,55 @@ pub const DEMO_ACCOUNTS: [&str; 5] = [
     "senior@demo.test",
 ];
 
+/// Whether the demo authority should be loaded: the database has no users, or holds only a demo
+/// authority that an interrupted start left half-loaded (no completion record).
 pub async fn is_empty(state: &AppState) -> anyhow::Result<bool> {
-    Ok(crate::entities::user::Entity::find()
+    use crate::entities::{audit_event, user};
+    use sea_orm::{ColumnTrait, QueryFilter};
+    if user::Entity::find().count(&state.db).await? == 0 {
+        return Ok(true);
+    }
+    let complete = audit_event::Entity::find()
+        .filter(audit_event::Column::Action.eq(SEED_COMPLETE))
         .count(&state.db)
         .await?
-        == 0)
+        > 0;
+    if complete {
+        return Ok(false);
+    }
+    let users = user::Entity::find().all(&state.db).await?;
+    Ok(users
+        .iter()
+        .all(|u| DEMO_ACCOUNTS.contains(&u.email.as_str())))
+}
+
+/// The audit entry that records a completely loaded demo authority.
+const SEED_COMPLETE: &str = "demo_seeded";
+
+/// Removes a half-loaded demo authority (only ever called when `is_empty` found nothing but demo
+/// accounts and no completion record), children before parents. The audit log is kept.
+async fn clear_partial_demo(state: &AppState) -> anyhow::Result<()> {
+    use crate::entities::*;
+    let db = &state.db;
+    audit_moderation::Entity::delete_many().exec(db).await?;
+    audit_action::Entity::delete_many().exec(db).await?;
+    case_audit::Entity::delete_many().exec(db).await?;
+    supervision::Entity::delete_many().exec(db).await?;
+    oversight_record::Entity::delete_many().exec(db).await?;
+    plan::Entity::delete_many().exec(db).await?;
+    milestone_override::Entity::delete_many().exec(db).await?;
+    milestone::Entity::delete_many().exec(db).await?;
+    timeline_event::Entity::delete_many().exec(db).await?;
+    allocation::Entity::delete_many().exec(db).await?;
+    accommodation::Entity::delete_many().exec(db).await?;
+    parent_period::Entity::delete_many().exec(db).await?;
+    care_episode::Entity::delete_many().exec(db).await?;
+    young_person::Entity::delete_many().exec(db).await?;
+    session::Entity::delete_many().exec(db).await?;
+    login_attempt::Entity::delete_many().exec(db).await?;
+    user::Entity::delete_many().exec(db).await?;
+    team::Entity::delete_many().exec(db).await?;
+    Ok(())
 }
 
 /// A date `years` and `months` before `today`.
@@ -314,6 +358,13 @@ const EVENTS: &[(&str, &str, When)] = &[
 ];
 
 pub async fn seed_demo(state: &AppState) -> anyhow::Result<()> {
+    if crate::entities::user::Entity::find()
+        .count(&state.db)
+        .await?
+        > 0
+    {
+        clear_partial_demo(state).await?;
+    }
     let pw = state.config.demo_password.expose().to_string();
     let new = |email: &str, name: &str, role: Role, admin: bool, team: Option<String>| NewUser {
         email: email.into(),
@@ -481,6 +532,15 @@ pub async fn seed_demo(state: &AppState) -> anyhow::Result<()> {
     for (id, _, _) in &created {
         crate::services::young_people::recompute(state, id).await?;
     }
+    crate::services::audit::record(
+        state,
+        None,
+        SEED_COMPLETE,
+        None,
+        "success",
+        &Default::default(),
+    )
+    .await?;
     Ok(())
 }
 

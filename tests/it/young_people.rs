@@ -532,3 +532,56 @@ async fn stored_timelines_follow_the_calendar_when_refreshed() {
         "a personal adviser due at 16 is overdue once she is past 16: {after}"
     );
 }
+
+#[tokio::test]
+async fn an_interrupted_demo_load_is_completed_on_the_next_start_and_real_data_is_never_touched() {
+    use sea_orm::{EntityTrait, PaginatorTrait};
+    let app = TestApp::new().await;
+    // A start that was stopped after creating the first demo account.
+    pathway::services::users::create(
+        &app.state,
+        pathway::services::users::NewUser {
+            email: "admin@demo.test".into(),
+            name: "Alex Admin".into(),
+            password: crate::support::PASSWORD.into(),
+            role: pathway::auth::Role::None,
+            is_admin: true,
+            team_id: None,
+        },
+    )
+    .await
+    .unwrap();
+    assert!(
+        pathway::seed::is_empty(&app.state).await.unwrap(),
+        "a half-loaded demo is loaded again"
+    );
+    app.seed().await;
+    assert_eq!(
+        pathway::entities::young_person::Entity::find()
+            .count(&app.state.db)
+            .await
+            .unwrap(),
+        12
+    );
+    assert!(
+        !pathway::seed::is_empty(&app.state).await.unwrap(),
+        "a complete demo is not loaded twice"
+    );
+
+    // A real authority's database (any account that is not a demo account) is never seeded.
+    let other = TestApp::new().await;
+    pathway::services::users::create(
+        &other.state,
+        pathway::services::users::NewUser {
+            email: "admin@council.gov.uk".into(),
+            name: "Real Admin".into(),
+            password: crate::support::PASSWORD.into(),
+            role: pathway::auth::Role::None,
+            is_admin: true,
+            team_id: None,
+        },
+    )
+    .await
+    .unwrap();
+    assert!(!pathway::seed::is_empty(&other.state).await.unwrap());
+}
