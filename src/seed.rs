@@ -806,6 +806,7 @@ pub(crate) async fn seed_plans(
                     .unwrap_or_else(|| p.given_name.clone())
             })
             .unwrap_or(first);
+        let adviser_id = adviser_user(state, &adviser).await?;
         let mut previous: Option<String> = None;
         for (n, (status, kind, days_ago, decision)) in versions.iter().enumerate() {
             let started = today - Duration::days(*days_ago);
@@ -825,9 +826,9 @@ pub(crate) async fn seed_plans(
                 lock_version: Set(1),
                 previous_plan_id: Set(previous.clone()),
                 started_on: Set(started),
-                created_by: Set(adviser_user(state, &adviser).await?),
+                created_by: Set(adviser_id.clone()),
                 created_at: Set(now),
-                updated_by: Set(adviser_user(state, &adviser).await?),
+                updated_by: Set(adviser_id.clone()),
                 updated_at: Set(now),
                 submitted_at: Set((*status != "draft").then_some(now)),
                 decided_by: Set(None),

@@ -66,11 +66,7 @@ fn default_kind() -> String {
     "decision".into()
 }
 
-fn clean(s: &Option<String>) -> Option<String> {
-    s.as_ref()
-        .map(|v| v.trim().to_string())
-        .filter(|v| !v.is_empty())
-}
+use crate::services::young_people::clean;
 
 fn check_actions(actions: &[OversightAction], today: NaiveDate, errors: &mut Vec<FieldError>) {
     for (i, a) in actions.iter().enumerate() {

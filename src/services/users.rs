@@ -108,6 +108,25 @@ pub async fn list(state: &AppState) -> Result<Vec<user::Model>, AppError> {
         .await?)
 }
 
+/// Everyone's name by user id, for showing who recorded or owns something.
+pub async fn names(
+    state: &AppState,
+) -> Result<std::collections::HashMap<String, String>, AppError> {
+    Ok(list(state)
+        .await?
+        .into_iter()
+        .map(|u| (u.id, u.name))
+        .collect())
+}
+
+/// One person's name by user id.
+pub async fn name_of(state: &AppState, id: &str) -> Result<Option<String>, AppError> {
+    Ok(user::Entity::find_by_id(id.to_string())
+        .one(&state.db)
+        .await?
+        .map(|u| u.name))
+}
+
 pub async fn teams(state: &AppState) -> Result<Vec<team::Model>, AppError> {
     Ok(team::Entity::find()
         .order_by_asc(team::Column::Name)

@@ -222,7 +222,8 @@ pub struct PersonDetails {
     pub adviser_id: Option<String>,
 }
 
-fn clean(s: &Option<String>) -> Option<String> {
+/// Trimmed text, or `None` when nothing was typed.
+pub fn clean(s: &Option<String>) -> Option<String> {
     s.as_ref()
         .map(|v| v.trim().to_string())
         .filter(|v| !v.is_empty())

@@ -85,6 +85,11 @@ impl Field {
     }
 }
 
+/// A date field typed as YYYY-MM-DD, with the example every date field shows.
+pub fn date_field(name: &str, label: &str) -> Field {
+    Field::new(name, label, "date").hint("For example, 2026-03-27")
+}
+
 /// Puts the submitted values and the errors back onto the fields.
 pub fn fill(fields: &mut [Field], values: &[(String, String)], errors: &[FieldError]) {
     for f in fields.iter_mut() {

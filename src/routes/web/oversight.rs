@@ -1,7 +1,7 @@
 //! Management oversight pages: decisions and informal guidance on a file, supervision, case
 //! audits and moderation, and the drill-down lists behind "My team".
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::BTreeMap;
 
 use askama::Template;
 use axum::extract::{Path, Query, State};
@@ -11,7 +11,7 @@ use axum::{Form, Router};
 use sea_orm::EntityTrait;
 use serde::Deserialize;
 
-use super::forms::{self, Field, FormPage, get as value, opt};
+use super::forms::{self, Field, FormPage, date_field as date, get as value, opt};
 use super::render;
 use crate::auth::{CurrentUser, WebUser};
 use crate::error::{AppError, FieldError};
@@ -51,10 +51,6 @@ pub fn router() -> Router<AppState> {
 }
 
 type Values = Vec<(String, String)>;
-
-fn date(name: &str, label: &str) -> Field {
-    Field::new(name, label, "date").hint("For example, 2026-03-27")
-}
 
 fn fmt(d: chrono::NaiveDate) -> String {
     d.format("%-d %b %Y").to_string()
@@ -397,14 +393,6 @@ fn link(s: impl Into<String>, href: String) -> (String, Option<String>) {
     (s.into(), Some(href))
 }
 
-async fn names(state: &AppState) -> Result<HashMap<String, String>, AppError> {
-    Ok(users::list(state)
-        .await?
-        .into_iter()
-        .map(|u| (u.id, u.name))
-        .collect())
-}
-
 pub async fn supervision_list(
     State(state): State<AppState>,
     WebUser(user): WebUser,
@@ -412,7 +400,7 @@ pub async fn supervision_list(
     Path(id): Path<String>,
 ) -> Result<Html<String>, AppError> {
     let sessions = oversight::supervisions_of(&state, &user, &id).await?;
-    let names = names(&state).await?;
+    let names = users::names(&state).await?;
     let adviser = crate::entities::user::Entity::find_by_id(id.clone())
         .one(&state.db)
         .await
@@ -695,7 +683,7 @@ pub async fn audit_show(
     Path(id): Path<String>,
 ) -> Result<Html<String>, AppError> {
     let v = oversight::get_audit(&state, &user, &id, &meta).await?;
-    let names = names(&state).await?;
+    let names = users::names(&state).await?;
     let name = |i: &str| names.get(i).cloned().unwrap_or_default();
     render(&AuditPage {
         layout: Layout::for_user("Case audit", &user, "/caseload"),
@@ -878,7 +866,7 @@ pub async fn team_overdue(
     if !user.role.is_manager() {
         return Err(AppError::NotFound);
     }
-    let names = names(&state).await?;
+    let names = users::names(&state).await?;
     let items = team::overdue(&state, &user).await?;
     render(&ListPage {
         layout: Layout::for_user("Overdue milestones", &user, "/team"),
@@ -959,7 +947,7 @@ pub async fn team_actions(
     if !user.role.is_manager() {
         return Err(AppError::NotFound);
     }
-    let names = names(&state).await?;
+    let names = users::names(&state).await?;
     let mut owners: Vec<String> = team::members(&state, &user)
         .await?
         .into_iter()

@@ -11,7 +11,7 @@ use axum::routing::{get, post};
 use axum::{Form, Router};
 use serde::Deserialize;
 
-use super::forms::{self, Field, fill, get as value};
+use super::forms::{self, Field, date_field as date, fill, get as value};
 use super::render;
 use crate::auth::{CurrentUser, WebUser};
 use crate::domain::plan::{
@@ -493,10 +493,6 @@ struct EditPage {
     editable: bool,
     parts: Vec<(String, String)>,
     conflict: Option<ConflictView>,
-}
-
-fn date(name: &str, label: &str) -> Field {
-    Field::new(name, label, "date").hint("For example, 2026-03-27")
 }
 
 fn choices(
@@ -1108,11 +1104,8 @@ pub async fn save(
                 .filter(|r| r.changed)
                 .map(|r| (r.label, r.a, r.b))
                 .collect();
-            let by = crate::services::users::list(&state)
+            let by = crate::services::users::name_of(&state, &loaded.plan.updated_by)
                 .await?
-                .into_iter()
-                .find(|u| u.id == loaded.plan.updated_by)
-                .map(|u| u.name)
                 .unwrap_or_else(|| "someone else".into());
             let new_lock = loaded.plan.lock_version;
             edit_page(
@@ -1187,11 +1180,8 @@ pub async fn copy(
     let loaded = plans::get(&state, &user, &id, &meta).await?;
     let c = &loaded.content;
     let adviser = match &loaded.person.adviser_id {
-        Some(a) => crate::services::users::list(&state)
+        Some(a) => crate::services::users::name_of(&state, a)
             .await?
-            .into_iter()
-            .find(|u| &u.id == a)
-            .map(|u| u.name)
             .unwrap_or_default(),
         None => "not allocated yet".into(),
     };

@@ -9,7 +9,7 @@ use axum::routing::get;
 use axum::{Form, Router};
 use serde::Deserialize;
 
-use super::forms::{self, Field, FormPage, checked, get as value, opt};
+use super::forms::{self, Field, FormPage, checked, date_field, get as value, opt};
 use super::render;
 use crate::auth::{CurrentUser, WebUser};
 use crate::domain::timeline::MilestoneCode;
@@ -32,10 +32,6 @@ pub fn router() -> Router<AppState> {
 }
 
 type Values = Vec<(String, String)>;
-
-fn date_field(name: &str, label: &str) -> Field {
-    Field::new(name, label, "date").hint("For example, 2026-03-27")
-}
 
 fn fmt_date(d: chrono::NaiveDate) -> String {
     d.format("%-d %b %Y").to_string()
@@ -705,11 +701,7 @@ pub async fn show(
         ("Social worker", p.social_worker.clone().unwrap_or_default()),
     ];
     // The chronology: events, oversight and plan decisions on one line of time, newest first.
-    let names: std::collections::HashMap<String, String> = crate::services::users::list(&state)
-        .await?
-        .into_iter()
-        .map(|u| (u.id, u.name))
-        .collect();
+    let names = crate::services::users::names(&state).await?;
     let who = |id: &Option<String>| {
         id.as_ref()
             .and_then(|i| names.get(i).cloned())
