@@ -67,6 +67,12 @@ pub async fn serve(config: Config) -> anyhow::Result<()> {
             }
         }
     });
+    let (stop_tx, stop_rx) = tokio::sync::watch::channel(false);
+    let jobs = if cfg.mail.run_jobs {
+        start_jobs(&state, stop_rx)?
+    } else {
+        Vec::new()
+    };
     let listener = tokio::net::TcpListener::bind(cfg.bind_addr)
         .await
         .map_err(|e| anyhow::anyhow!("cannot listen on {}: {e}", cfg.bind_addr))?;
@@ -76,8 +82,36 @@ pub async fn serve(config: Config) -> anyhow::Result<()> {
         listener,
         router.into_make_service_with_connect_info::<SocketAddr>(),
     )
-    .with_graceful_shutdown(shutdown_signal())
+    .with_graceful_shutdown(async move {
+        shutdown_signal().await;
+        let _ = stop_tx.send(true);
+    })
     .await?;
+    crate::jobs::join(jobs, std::time::Duration::from_secs(60)).await;
+    tracing::info!("stopped");
+    Ok(())
+}
+
+fn start_jobs(
+    state: &AppState,
+    stop: tokio::sync::watch::Receiver<bool>,
+) -> anyhow::Result<Vec<tokio::task::JoinHandle<()>>> {
+    let mailer = Arc::new(crate::jobs::outbox::Mailer::from_config(
+        &state.config.mail,
+    )?);
+    println!("Reminder emails go to {}", mailer.describe());
+    Ok(crate::jobs::spawn(state, mailer, stop))
+}
+
+/// `pathway worker`: the reminder scheduler and outbox workers without the web service, for
+/// running background work on nodes of its own.
+pub async fn worker(config: Config) -> anyhow::Result<()> {
+    let state = prepare(config).await?;
+    let (stop_tx, stop_rx) = tokio::sync::watch::channel(false);
+    let jobs = start_jobs(&state, stop_rx)?;
+    shutdown_signal().await;
+    let _ = stop_tx.send(true);
+    crate::jobs::join(jobs, std::time::Duration::from_secs(60)).await;
     tracing::info!("stopped");
     Ok(())
 }

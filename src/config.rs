@@ -74,6 +74,33 @@ pub struct Config {
     /// Supervision frequency in months, per role (policy; no statute): default monthly.
     pub supervision_months_adviser: u32,
     pub supervision_months_manager: u32,
+    pub mail: MailConfig,
+}
+
+/// Reminders and the email outbox (issue: reminder emails that are never lost and never doubled).
+#[derive(Clone, Debug)]
+pub struct MailConfig {
+    /// `smtps://…`, `smtp://…?tls=required` and so on; `None` writes `.eml` files instead.
+    pub smtp_url: Option<Secret>,
+    pub mail_from: String,
+    /// Where the file transport writes, when no SMTP server is configured.
+    pub outbox_dir: PathBuf,
+    pub smtp_timeout_seconds: u64,
+    /// Days before a due date at which a reminder goes, largest first (default 14 and 3).
+    pub lead_days: Vec<u32>,
+    /// The hour (UTC) from which the day's digest is built.
+    pub digest_hour: u32,
+    pub max_attempts: i32,
+    pub retry_base_seconds: i64,
+    pub retry_max_seconds: i64,
+    pub lease_seconds: i64,
+    pub tick_seconds: u64,
+    pub poll_seconds: u64,
+    /// Whether `serve` also runs the scheduler and outbox workers (a `worker` process always does).
+    pub run_jobs: bool,
+    pub workers: usize,
+    /// Sent emails' bodies are cleared after this many days; the row (who, what, when) stays.
+    pub retention_days: i64,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -176,6 +203,7 @@ impl Config {
             ));
         }
         let policy = Policy::from_lookup(|k| var(k)).map_err(ConfigError)?;
+        let mail = mail_config(&var, app_env, &data_dir, &parse_num, &bool_var)?;
 
         Ok(Config {
             app_env,
@@ -207,6 +235,7 @@ impl Config {
                 1,
             )?)
             .unwrap_or(1),
+            mail,
         })
     }
 
@@ -240,4 +269,88 @@ impl Config {
     pub fn is_sqlite(&self) -> bool {
         self.database_url.expose().starts_with("sqlite:")
     }
+}
+
+fn mail_config(
+    var: &dyn Fn(&str) -> Option<String>,
+    app_env: AppEnv,
+    data_dir: &std::path::Path,
+    parse_num: &dyn Fn(&str, i64) -> Result<i64, ConfigError>,
+    bool_var: &dyn Fn(&str, bool) -> Result<bool, ConfigError>,
+) -> Result<MailConfig, ConfigError> {
+    let smtp_url = var("SMTP_URL");
+    if let Some(url) = &smtp_url {
+        use lettre::{AsyncSmtpTransport, Tokio1Executor};
+        if AsyncSmtpTransport::<Tokio1Executor>::from_url(url).is_err() {
+            // The URL may hold a password: never echo it.
+            return Err(ConfigError(
+                "SMTP_URL is not a valid SMTP address: use smtps://user:pass@host:465 or smtp://user:pass@host:587?tls=required".into(),
+            ));
+        }
+        let plain = url.starts_with("smtp://") && !url.contains("tls=required");
+        let host = url
+            .split("://")
+            .nth(1)
+            .map(|rest| rest.rsplit('@').next().unwrap_or(rest))
+            .map(|h| h.split([':', '/', '?']).next().unwrap_or(h))
+            .unwrap_or("");
+        let loopback = matches!(host, "localhost" | "127.0.0.1" | "[::1]");
+        if app_env == AppEnv::Production && plain && !loopback {
+            return Err(ConfigError(
+                "SMTP_URL sends email unencrypted: use smtps:// or add ?tls=required".into(),
+            ));
+        }
+    }
+    let mail_from = var("MAIL_FROM").unwrap_or_else(|| "Pathway <pathway@localhost>".into());
+    if mail_from.parse::<lettre::message::Mailbox>().is_err() {
+        return Err(ConfigError(format!(
+            "MAIL_FROM={mail_from} is not an email address: use for example \"Leaving care <pathway@council.gov.uk>\""
+        )));
+    }
+    let lead_days = match var("REMINDER_LEAD_DAYS") {
+        None => vec![14, 3],
+        Some(v) => {
+            let mut days = Vec::new();
+            for part in v.split(',') {
+                match part.trim().parse::<u32>() {
+                    Ok(d) if (1..=90).contains(&d) => days.push(d),
+                    _ => {
+                        return Err(ConfigError(format!(
+                            "REMINDER_LEAD_DAYS={v} must be days between 1 and 90, separated by commas, like 14,3"
+                        )));
+                    }
+                }
+            }
+            days.sort_unstable_by(|a, b| b.cmp(a));
+            days.dedup();
+            days
+        }
+    };
+    let digest_hour =
+        match var("DIGEST_HOUR") {
+            None => 7,
+            Some(v) => v.parse::<u32>().ok().filter(|h| *h <= 23).ok_or_else(|| {
+                ConfigError(format!("DIGEST_HOUR={v} must be an hour from 0 to 23"))
+            })?,
+        };
+    let whole = |k: &str, default: i64| -> Result<i64, ConfigError> { parse_num(k, default) };
+    Ok(MailConfig {
+        smtp_url: smtp_url.map(Secret::new),
+        mail_from,
+        outbox_dir: var("OUTBOX_DIR")
+            .map(PathBuf::from)
+            .unwrap_or_else(|| data_dir.join("outbox")),
+        smtp_timeout_seconds: whole("SMTP_TIMEOUT_SECONDS", 30)? as u64,
+        lead_days,
+        digest_hour,
+        max_attempts: i32::try_from(whole("OUTBOX_MAX_ATTEMPTS", 8)?).unwrap_or(8),
+        retry_base_seconds: whole("OUTBOX_RETRY_BASE_SECONDS", 60)?,
+        retry_max_seconds: whole("OUTBOX_RETRY_MAX_SECONDS", 6 * 3600)?,
+        lease_seconds: whole("OUTBOX_LEASE_SECONDS", 300)?,
+        tick_seconds: whole("REMINDER_TICK_SECONDS", 300)? as u64,
+        poll_seconds: whole("OUTBOX_POLL_SECONDS", 5)? as u64,
+        run_jobs: bool_var("RUN_JOBS", true)?,
+        workers: usize::try_from(whole("OUTBOX_WORKERS", 1)?).unwrap_or(1),
+        retention_days: whole("OUTBOX_RETENTION_DAYS", 30)?,
+    })
 }

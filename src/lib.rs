@@ -13,6 +13,7 @@ pub mod db;
 pub mod domain;
 pub mod entities;
 pub mod error;
+pub mod jobs;
 pub mod routes;
 pub mod seed;
 pub mod services;

@@ -4,8 +4,9 @@ use std::process::ExitCode;
 
 use pathway::config::Config;
 
-const USAGE: &str = "usage: pathway [serve | migrate | seed-demo | create-user --email EMAIL [--name NAME] [--role adviser|manager|senior_manager|none] [--admin]]
-  serve        run the web service (the default)
+const USAGE: &str = "usage: pathway [serve | worker | migrate | seed-demo | create-user --email EMAIL [--name NAME] [--role adviser|manager|senior_manager|none] [--admin]]
+  serve        run the web service (the default), with reminders unless RUN_JOBS=false
+  worker       run only the reminder scheduler and email workers
   migrate      apply database migrations and exit
   seed-demo    load the demo authority into an empty database
   create-user  create a user; the password is read from standard input";
@@ -29,6 +30,7 @@ async fn main() -> ExitCode {
     pathway::telemetry::init(&config.log_format);
     let result = match command {
         "serve" => pathway::app::serve(config).await,
+        "worker" => pathway::app::worker(config).await,
         "migrate" => pathway::app::prepare(config)
             .await
             .map(|_| println!("Migrations applied")),

@@ -43,6 +43,7 @@ impl Layout {
         if user.user.is_admin {
             nav.push(("/admin/users", "Users"));
             nav.push(("/admin/audit", "Audit log"));
+            nav.push(("/admin/emails", "Emails"));
         }
         Layout {
             title: title.to_string(),

@@ -7,6 +7,7 @@ mod m20261123_000001_foundation;
 mod m20261123_000002_young_people;
 mod m20261123_000003_plans;
 mod m20261123_000004_oversight;
+mod m20261123_000005_outbox;
 
 pub struct Migrator;
 
@@ -18,6 +19,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261123_000002_young_people::Migration),
             Box::new(m20261123_000003_plans::Migration),
             Box::new(m20261123_000004_oversight::Migration),
+            Box::new(m20261123_000005_outbox::Migration),
         ]
     }
 }

@@ -4,6 +4,7 @@
 pub mod age;
 pub mod plan;
 pub mod policy;
+pub mod reminders;
 pub mod status;
 pub mod timeline;
 pub mod working_days;

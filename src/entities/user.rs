@@ -15,6 +15,8 @@ pub struct Model {
     pub team_id: Option<String>,
     pub disabled: bool,
     pub sessions_valid_after: Option<DateTimeUtc>,
+    /// immediate | digest: how the non-urgent reminders reach this user.
+    pub reminder_delivery: String,
     pub created_at: DateTimeUtc,
     pub updated_at: DateTimeUtc,
 }

@@ -135,3 +135,16 @@ pub async fn login(
         }
     }
 }
+
+/// Deletes sign-in attempts older than a day: throttling looks back one window only, so older
+/// rows are personal data (an address and an email) kept for nothing. The audit log keeps the
+/// sign-in history.
+pub async fn prune_login_attempts(state: &AppState) -> Result<u64, sea_orm::DbErr> {
+    let keep_from = state.clock.now()
+        - chrono::Duration::minutes(state.config.login_window_minutes.max(24 * 60));
+    let res = login_attempt::Entity::delete_many()
+        .filter(login_attempt::Column::At.lt(keep_from))
+        .exec(&state.db)
+        .await?;
+    Ok(res.rows_affected)
+}

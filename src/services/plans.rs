@@ -707,15 +707,16 @@ async fn transition(
             .one(&txn)
             .await?
             .ok_or(AppError::NotFound)?;
-        crate::services::timeline::recompute(
+        let tl = crate::services::timeline::recompute(
             &txn,
             &state.config.policy,
             &state.holidays,
-            person,
+            person.clone(),
             today,
             now,
         )
         .await?;
+        crate::jobs::reminders::enqueue_for_person(state, &txn, &person, &tl).await?;
     }
     let p = plan_entity::Entity::find_by_id(loaded.plan.id.clone())
         .one(&txn)

@@ -71,6 +71,7 @@ pub async fn create(state: &AppState, u: NewUser) -> Result<user::Model, AppErro
         team_id: Set(u.team_id),
         disabled: Set(false),
         sessions_valid_after: Set(None),
+        reminder_delivery: Set("immediate".into()),
         created_at: Set(now),
         updated_at: Set(now),
     }

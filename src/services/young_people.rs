@@ -378,15 +378,18 @@ async fn recompute_in(
     txn: &DatabaseTransaction,
     person: young_person::Model,
 ) -> Result<crate::domain::timeline::Timeline, AppError> {
-    timeline::recompute(
+    let tl = timeline::recompute(
         txn,
         &state.config.policy,
         &state.holidays,
-        person,
+        person.clone(),
         state.clock.today(),
         state.clock.now(),
     )
-    .await
+    .await?;
+    // Reminders the change makes due leave with the change, in the same transaction.
+    crate::jobs::reminders::enqueue_for_person(state, txn, &person, &tl).await?;
+    Ok(tl)
 }
 
 /// Recomputes one young person's stored timeline (used after seeding and by the daily refresh).

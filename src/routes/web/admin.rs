@@ -447,3 +447,145 @@ pub async fn audit(
         filter_to: q.to.unwrap_or_default(),
     })
 }
+
+// ----- emails -------------------------------------------------------------------------------
+
+pub struct EmailRow {
+    pub id: String,
+    pub created: String,
+    pub to: String,
+    pub kind: String,
+    pub subject: String,
+    pub status: String,
+    pub status_label: &'static str,
+    pub attempts: i32,
+    pub when: String,
+    pub error: String,
+}
+
+#[derive(Template)]
+#[template(path = "admin/emails.html")]
+struct EmailsPage {
+    layout: Layout,
+    counts: Vec<(&'static str, &'static str, i64)>,
+    filter: String,
+    rows: Vec<EmailRow>,
+    notice: Option<String>,
+}
+
+#[derive(Deserialize)]
+pub struct EmailsQuery {
+    status: Option<String>,
+    done: Option<String>,
+}
+
+const EMAIL_STATES: &[(&str, &str)] = &[
+    ("pending", "Waiting to send"),
+    ("sending", "Sending"),
+    ("sent", "Sent"),
+    ("dead", "Failed"),
+    ("held", "Held for digest"),
+    ("digested", "In a digest"),
+];
+
+fn email_state_label(s: &str) -> &'static str {
+    EMAIL_STATES
+        .iter()
+        .find(|(k, _)| *k == s)
+        .map_or("Unknown", |(_, l)| l)
+}
+
+/// Recent emails, their state and any error; failed ones can be tried again.
+pub async fn emails(
+    State(state): State<AppState>,
+    WebUser(user): WebUser,
+    meta: RequestMeta,
+    Query(q): Query<EmailsQuery>,
+) -> Result<Html<String>, AppError> {
+    use crate::entities::email_outbox::{self, Column};
+    use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
+    require_admin(&user)?;
+    let filter = q
+        .status
+        .filter(|s| EMAIL_STATES.iter().any(|(k, _)| k == s))
+        .unwrap_or_default();
+    let by_state: HashMap<String, i64> = crate::jobs::outbox::counts(&state)
+        .await?
+        .into_iter()
+        .collect();
+    let counts = EMAIL_STATES
+        .iter()
+        .map(|(k, l)| (*k, *l, by_state.get(*k).copied().unwrap_or(0)))
+        .collect();
+    let mut find = email_outbox::Entity::find();
+    if !filter.is_empty() {
+        find = find.filter(Column::Status.eq(filter.clone()));
+    }
+    let rows = find
+        .order_by_desc(Column::CreatedAt)
+        .order_by_desc(Column::Id)
+        .limit(200)
+        .all(&state.db)
+        .await?
+        .into_iter()
+        .map(|r| EmailRow {
+            created: r.created_at.format("%-d %b %Y %H:%M").to_string(),
+            to: r.to_addr,
+            kind: crate::jobs::reminders::kind_label(&r.kind),
+            subject: r.subject,
+            status_label: email_state_label(&r.status),
+            attempts: r.attempts,
+            when: match (&r.sent_at, r.status.as_str()) {
+                (Some(t), _) => format!("Sent {}", t.format("%-d %b %H:%M")),
+                (None, "pending") if r.attempts > 0 => {
+                    format!("Next try {}", r.run_at.format("%-d %b %H:%M"))
+                }
+                _ => String::new(),
+            },
+            error: r.last_error.unwrap_or_default(),
+            status: r.status,
+            id: r.id,
+        })
+        .collect();
+    audit::record(
+        &state,
+        Some(user.id()),
+        "view_emails",
+        None,
+        "success",
+        &meta,
+    )
+    .await?;
+    render(&EmailsPage {
+        layout: Layout::for_user("Emails", &user, "/admin/emails"),
+        counts,
+        filter,
+        rows,
+        notice: match q.done.as_deref() {
+            Some("retry") => Some("The email will be sent again shortly.".into()),
+            _ => None,
+        },
+    })
+}
+
+pub async fn retry_email(
+    State(state): State<AppState>,
+    WebUser(user): WebUser,
+    meta: RequestMeta,
+    Path(id): Path<String>,
+) -> Result<Redirect, AppError> {
+    require_admin(&user)?;
+    if !crate::jobs::outbox::retry(&state, &id).await? {
+        return Err(AppError::NotFound);
+    }
+    audit::record(
+        &state,
+        Some(user.id()),
+        "retry_email",
+        None,
+        "success",
+        &meta,
+    )
+    .await?;
+    Ok(Redirect::to("/admin/emails?done=retry"))
+}

@@ -1,5 +1,6 @@
 //! Browser pages. Handlers extract, call a service and render; no SQL here.
 
+pub mod account;
 pub mod admin;
 pub mod auth;
 pub mod forms;
@@ -33,6 +34,10 @@ pub fn router() -> Router<AppState> {
         )
         .route("/admin/sessions/end-all", post(admin::end_all_sessions))
         .route("/admin/audit", get(admin::audit))
+        .route("/admin/emails", get(admin::emails))
+        .route("/admin/emails/{id}/retry", post(admin::retry_email))
+        .route("/account", get(account::show))
+        .route("/account/reminders", post(account::save_reminders))
         .merge(young_people::router())
         .merge(plans::router())
         .merge(oversight::router())

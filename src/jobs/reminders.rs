@@ -1,0 +1,670 @@
+//! Reminders: from the stored milestones, supervision and audit action points to outbox rows.
+//!
+//! A tick may run on every node at once: it only inserts rows under the outbox's unique key
+//! (recipient, kind, item, due date), so a second tick, a second node or a restart adds nothing.
+//! A change to a young person's record enqueues that young person's reminders in the change's own
+//! transaction ([`enqueue_for_person`]), so a return home interview reminder leaves the moment the
+//! return is recorded, not at the next tick.
+
+use std::collections::{HashMap, HashSet};
+
+use chrono::{DateTime, NaiveDate, Timelike, Utc};
+use sea_orm::{
+    ActiveValue::Set, ColumnTrait, ConnectionTrait, DbErr, EntityTrait, FromQueryResult,
+    QueryFilter, Statement, TransactionTrait, TryInsertResult,
+};
+
+use super::email::{self, Line, ReminderKind, Rendered};
+use super::outbox::{self, DIGESTED, HELD, PENDING};
+use crate::domain::reminders::{Standing, horizon, short_name, standing};
+use crate::domain::timeline::{MilestoneCode, Timeline};
+use crate::entities::{email_outbox, supervision, team, user, young_person};
+use crate::state::AppState;
+
+pub const DIGEST: &str = "daily_digest";
+pub const RETURN_INTERVIEW: &str = "return_interview";
+pub const RETURN_INTERVIEW_OVERDUE: &str = "return_interview_overdue";
+
+/// A kind as the administrator's page names it.
+pub fn kind_label(kind: &str) -> String {
+    match kind {
+        DIGEST => "Daily digest".into(),
+        RETURN_INTERVIEW => "Return home interview".into(),
+        RETURN_INTERVIEW_OVERDUE => "Return home interview overdue".into(),
+        k => match k.strip_prefix("due_in_") {
+            Some(n) => format!("{n}-day reminder"),
+            None => k.to_string(),
+        },
+    }
+}
+
+/// Something someone must do by a date.
+#[derive(Debug, Clone)]
+struct Item {
+    responsible: String,
+    key: String,
+    return_interview: bool,
+    /// Dates that are facts rather than tasks (duties ending) are reminded of but never overdue.
+    can_be_overdue: bool,
+    line: Line,
+}
+
+/// Who is who: people, their managers, and the senior managers above teams.
+struct Directory {
+    users: HashMap<String, user::Model>,
+    team_manager: HashMap<String, String>,
+    seniors: Vec<String>,
+}
+
+impl Directory {
+    async fn load<C: ConnectionTrait>(db: &C) -> Result<Directory, DbErr> {
+        let users: HashMap<String, user::Model> = user::Entity::find()
+            .all(db)
+            .await?
+            .into_iter()
+            .map(|u| (u.id.clone(), u))
+            .collect();
+        let team_manager = team::Entity::find()
+            .all(db)
+            .await?
+            .into_iter()
+            .filter_map(|t| t.manager_id.map(|m| (t.id, m)))
+            .collect();
+        let mut seniors: Vec<String> = users
+            .values()
+            .filter(|u| u.role == "senior_manager" && !u.disabled)
+            .map(|u| u.id.clone())
+            .collect();
+        seniors.sort();
+        Ok(Directory {
+            users,
+            team_manager,
+            seniors,
+        })
+    }
+
+    fn active(&self, id: &str) -> Option<&user::Model> {
+        self.users.get(id).filter(|u| !u.disabled)
+    }
+
+    /// Who hears when this person's work escalates: their team's manager, or for a team's
+    /// manager (or someone with no team manager) the senior managers.
+    fn managers_of(&self, id: &str) -> Vec<String> {
+        let team_mgr = self
+            .users
+            .get(id)
+            .and_then(|u| u.team_id.as_ref())
+            .and_then(|t| self.team_manager.get(t))
+            .filter(|m| m.as_str() != id && self.active(m).is_some());
+        match team_mgr {
+            Some(m) => vec![m.clone()],
+            None => self
+                .seniors
+                .iter()
+                .filter(|s| s.as_str() != id)
+                .cloned()
+                .collect(),
+        }
+    }
+}
+
+fn milestone_item(
+    base_url: &str,
+    young_person_id: &str,
+    code: MilestoneCode,
+    due: NaiveDate,
+    adviser: &str,
+    who: String,
+) -> Item {
+    Item {
+        responsible: adviser.to_string(),
+        key: format!("milestone:{young_person_id}:{}", code.code()),
+        return_interview: code == MilestoneCode::ReturnInterview,
+        can_be_overdue: code != MilestoneCode::DutiesEnd,
+        line: Line {
+            what: code.title().to_string(),
+            who: Some(who),
+            due,
+            link: format!("{base_url}/young-people/{young_person_id}#timeline"),
+            responsible: None,
+        },
+    }
+}
+
+#[derive(Debug, FromQueryResult)]
+struct MilestoneRow {
+    young_person_id: String,
+    code: String,
+    due: NaiveDate,
+    adviser_id: String,
+    given_name: String,
+    family_name: String,
+    preferred_name: Option<String>,
+}
+
+#[derive(Debug, FromQueryResult)]
+struct ActionRow {
+    id: String,
+    audit_id: String,
+    owner_id: String,
+    due: NaiveDate,
+    given_name: String,
+    family_name: String,
+    preferred_name: Option<String>,
+}
+
+fn stmt<C: ConnectionTrait>(db: &C, sql: &str, values: Vec<sea_orm::Value>) -> Statement {
+    let backend = db.get_database_backend();
+    let sql = if backend == sea_orm::DatabaseBackend::Sqlite {
+        sql.replace('$', "?")
+    } else {
+        sql.to_string()
+    };
+    Statement::from_sql_and_values(backend, sql, values)
+}
+
+/// Every open item due on or before `until`, across the authority.
+async fn collect(state: &AppState, dir: &Directory, until: NaiveDate) -> Result<Vec<Item>, DbErr> {
+    let db = &state.db;
+    let base = &state.config.base_url;
+    let mut items = Vec::new();
+
+    // Milestones (the stored timeline). The state filter uses the (state, due) index; `done` is
+    // final, so a stale stored state can only include too much, never too little.
+    let rows = MilestoneRow::find_by_statement(stmt(
+        db,
+        "SELECT m.young_person_id, m.code, m.due, y.adviser_id, y.given_name, y.family_name, \
+                y.preferred_name \
+         FROM milestones m JOIN young_people y ON y.id = m.young_person_id \
+         WHERE m.state IN ('upcoming', 'due_soon', 'overdue') AND m.due <= $1 \
+           AND y.adviser_id IS NOT NULL",
+        vec![until.into()],
+    ))
+    .all(db)
+    .await?;
+    for r in rows {
+        let Some(code) = MilestoneCode::parse(&r.code) else {
+            continue;
+        };
+        let who = short_name(&r.given_name, r.preferred_name.as_deref(), &r.family_name);
+        items.push(milestone_item(
+            base,
+            &r.young_person_id,
+            code,
+            r.due,
+            &r.adviser_id,
+            who,
+        ));
+    }
+
+    // Audit action points, to their owner. The action's text stays out of the email.
+    let rows = ActionRow::find_by_statement(stmt(
+        db,
+        "SELECT a.id, a.audit_id, a.owner_id, a.due, y.given_name, y.family_name, y.preferred_name \
+         FROM audit_actions a JOIN young_people y ON y.id = a.young_person_id \
+         WHERE a.status = 'open' AND a.due <= $1",
+        vec![until.into()],
+    ))
+    .all(db)
+    .await?;
+    for r in rows {
+        items.push(Item {
+            responsible: r.owner_id,
+            key: format!("audit_action:{}", r.id),
+            return_interview: false,
+            can_be_overdue: true,
+            line: Line {
+                what: "Case audit action point".into(),
+                who: Some(short_name(
+                    &r.given_name,
+                    r.preferred_name.as_deref(),
+                    &r.family_name,
+                )),
+                due: r.due,
+                link: format!("{base}/audits/{}", r.audit_id),
+                responsible: None,
+            },
+        });
+    }
+
+    // Supervision: due from the latest session (policy interval per role); the supervisor (the
+    // team's manager, or a senior manager for a manager) is the one who must hold it.
+    let latest: Vec<supervision::Model> = supervision::Entity::find()
+        .from_raw_sql(stmt(
+            db,
+            "SELECT s.* FROM supervisions s WHERE s.session_date = \
+               (SELECT MAX(s2.session_date) FROM supervisions s2 WHERE s2.adviser_id = s.adviser_id)",
+            vec![],
+        ))
+        .all(db)
+        .await?;
+    let mut last_by: HashMap<&str, &supervision::Model> = HashMap::new();
+    for s in &latest {
+        last_by.insert(s.adviser_id.as_str(), s);
+    }
+    for u in dir.users.values() {
+        if u.disabled || !matches!(u.role.as_str(), "adviser" | "manager") {
+            continue;
+        }
+        let sessions: Vec<supervision::Model> = last_by
+            .get(u.id.as_str())
+            .map(|s| (*s).clone())
+            .into_iter()
+            .collect();
+        let status = crate::services::oversight::supervision_status(
+            u,
+            &sessions,
+            state.config.supervision_interval_months(&u.role),
+            i64::from(state.config.policy.due_soon_days),
+            state.clock.today(),
+        );
+        if status.due > until {
+            continue;
+        }
+        for supervisor in dir.managers_of(&u.id) {
+            items.push(Item {
+                responsible: supervisor,
+                key: format!("supervision:{}", u.id),
+                return_interview: false,
+                can_be_overdue: true,
+                line: Line {
+                    what: "Supervision".into(),
+                    who: Some(u.name.clone()),
+                    due: status.due,
+                    link: format!("{base}/advisers/{}/supervision", u.id),
+                    responsible: None,
+                },
+            });
+        }
+    }
+    Ok(items)
+}
+
+/// Builds one outbox row.
+#[allow(clippy::too_many_arguments)]
+fn row(
+    state: &AppState,
+    now: DateTime<Utc>,
+    recipient: &user::Model,
+    kind: &str,
+    item: &str,
+    due: NaiveDate,
+    payload: &Line,
+    rendered: Rendered,
+    status: &str,
+) -> email_outbox::ActiveModel {
+    email_outbox::ActiveModel {
+        id: Set(uuid::Uuid::now_v7().to_string()),
+        recipient_id: Set(recipient.id.clone()),
+        to_addr: Set(recipient.email.clone()),
+        kind: Set(kind.to_string()),
+        item: Set(item.to_string()),
+        due: Set(due),
+        payload: Set(serde_json::to_string(payload).unwrap_or_else(|_| "{}".into())),
+        subject: Set(rendered.subject),
+        body_text: Set(rendered.text),
+        body_html: Set(rendered.html),
+        status: Set(status.to_string()),
+        attempts: Set(0),
+        max_attempts: Set(state.config.mail.max_attempts),
+        run_at: Set(now),
+        locked_by: Set(None),
+        locked_until: Set(None),
+        last_error: Set(None),
+        digest_id: Set(None),
+        created_at: Set(now),
+        sent_at: Set(None),
+    }
+}
+
+/// The single (non-digest) reminders `items` call for today: lead-time reminders, sent at once
+/// or held for the digest as each person chose, and return home interview reminders, always at
+/// once. `skip` holds keys already in the outbox.
+fn single_rows(
+    state: &AppState,
+    now: DateTime<Utc>,
+    today: NaiveDate,
+    items: &[Item],
+    user_of: &dyn Fn(&str) -> Option<user::Model>,
+    skip: &HashSet<(String, String, String, NaiveDate)>,
+) -> Vec<email_outbox::ActiveModel> {
+    let cfg = &state.config;
+    let mut out = Vec::new();
+    for it in items {
+        let s = standing(
+            it.line.due,
+            today,
+            &cfg.mail.lead_days,
+            cfg.policy.escalation_working_days,
+            &state.holidays,
+        );
+        let (kind, which, status) = match (s, it.return_interview) {
+            (Standing::DueWithin(_), true) => (
+                RETURN_INTERVIEW.to_string(),
+                ReminderKind::ReturnInterview,
+                PENDING,
+            ),
+            (Standing::Overdue | Standing::Escalated, true) => (
+                RETURN_INTERVIEW_OVERDUE.to_string(),
+                ReminderKind::ReturnInterviewOverdue,
+                PENDING,
+            ),
+            (Standing::DueWithin(l), false) => {
+                (format!("due_in_{l}"), ReminderKind::DueWithin(l), "")
+            }
+            _ => continue,
+        };
+        let key = (
+            it.responsible.clone(),
+            kind.clone(),
+            it.key.clone(),
+            it.line.due,
+        );
+        if skip.contains(&key) {
+            continue;
+        }
+        let Some(recipient) = user_of(&it.responsible) else {
+            continue;
+        };
+        let status = if status.is_empty() {
+            if recipient.reminder_delivery == "digest" {
+                HELD
+            } else {
+                PENDING
+            }
+        } else {
+            status
+        };
+        let rendered = match email::reminder(&cfg.base_url, &recipient.name, which, &it.line, today)
+        {
+            Ok(r) => r,
+            Err(e) => {
+                tracing::error!(error = %e, "reminder email could not be rendered");
+                continue;
+            }
+        };
+        out.push(row(
+            state,
+            now,
+            &recipient,
+            &kind,
+            &it.key,
+            it.line.due,
+            &it.line,
+            rendered,
+            status,
+        ));
+    }
+    out
+}
+
+/// Enqueues one young person's reminders in the caller's transaction (the change that made them
+/// due). Called from every recompute of the stored timeline.
+pub async fn enqueue_for_person<C: ConnectionTrait>(
+    state: &AppState,
+    db: &C,
+    person: &young_person::Model,
+    tl: &Timeline,
+) -> Result<(), DbErr> {
+    let Some(adviser_id) = &person.adviser_id else {
+        return Ok(());
+    };
+    let Some(adviser) = user::Entity::find_by_id(adviser_id.clone())
+        .one(db)
+        .await?
+        .filter(|u| !u.disabled)
+    else {
+        return Ok(());
+    };
+    let now = state.clock.now();
+    let today = state.clock.today();
+    let until = horizon(today, &state.config.mail.lead_days);
+    let who = short_name(
+        &person.given_name,
+        person.preferred_name.as_deref(),
+        &person.family_name,
+    );
+    let items: Vec<Item> = tl
+        .milestones
+        .iter()
+        .filter(|m| m.done_on.is_none() && m.due <= until)
+        .map(|m| {
+            milestone_item(
+                &state.config.base_url,
+                &person.id,
+                m.code,
+                m.due,
+                adviser_id,
+                who.clone(),
+            )
+        })
+        .collect();
+    if items.is_empty() {
+        return Ok(());
+    }
+    let rows = single_rows(
+        state,
+        now,
+        today,
+        &items,
+        &|id| (id == adviser.id).then(|| adviser.clone()),
+        &HashSet::new(),
+    );
+    outbox::enqueue(db, rows).await
+}
+
+/// What one tick did.
+#[derive(Debug, Default, Clone, Copy)]
+pub struct TickReport {
+    pub items: usize,
+    pub new_reminders: usize,
+    pub digests: usize,
+}
+
+/// One scheduler tick: enqueue what is due, and after the digest hour build any digest not yet
+/// built today. Safe to run on every node at once.
+pub async fn tick(state: &AppState) -> Result<TickReport, DbErr> {
+    let now = state.clock.now();
+    let today = now.date_naive();
+    let cfg = &state.config;
+    let dir = Directory::load(&state.db).await?;
+    let until = horizon(today, &cfg.mail.lead_days);
+    let items = collect(state, &dir, until).await?;
+    let mut report = TickReport {
+        items: items.len(),
+        ..Default::default()
+    };
+
+    // Single reminders, skipping keys already present (the unique key would refuse them anyway;
+    // this only saves rendering them again every tick).
+    let min_due = items.iter().map(|i| i.line.due).min().unwrap_or(today);
+    let existing: Vec<(String, String, String, NaiveDate)> = email_outbox::Entity::find()
+        .select_only_key()
+        .filter(email_outbox::Column::Due.gte(min_due))
+        .filter(email_outbox::Column::Kind.ne(DIGEST))
+        .into_tuple()
+        .all(&state.db)
+        .await?;
+    let skip: HashSet<_> = existing.into_iter().collect();
+    let rows = single_rows(
+        state,
+        now,
+        today,
+        &items,
+        &|id| dir.active(id).cloned(),
+        &skip,
+    );
+    report.new_reminders = rows.len();
+    if !rows.is_empty() {
+        let txn = state.db.begin().await?;
+        outbox::enqueue(&txn, rows).await?;
+        txn.commit().await?;
+    }
+
+    if now.hour() >= cfg.mail.digest_hour {
+        report.digests = digests(state, &dir, &items, now, today).await?;
+    }
+    Ok(report)
+}
+
+trait SelectKey {
+    fn select_only_key(self) -> Self;
+}
+
+impl SelectKey for sea_orm::Select<email_outbox::Entity> {
+    fn select_only_key(self) -> Self {
+        use sea_orm::QuerySelect;
+        self.select_only()
+            .column(email_outbox::Column::RecipientId)
+            .column(email_outbox::Column::Kind)
+            .column(email_outbox::Column::Item)
+            .column(email_outbox::Column::Due)
+    }
+}
+
+/// Builds today's digest for everyone who has something in it and has not had one today.
+async fn digests(
+    state: &AppState,
+    dir: &Directory,
+    items: &[Item],
+    now: DateTime<Utc>,
+    today: NaiveDate,
+) -> Result<usize, DbErr> {
+    use sea_orm::QuerySelect;
+    let cfg = &state.config;
+    let done: HashSet<String> = email_outbox::Entity::find()
+        .select_only()
+        .column(email_outbox::Column::RecipientId)
+        .filter(email_outbox::Column::Kind.eq(DIGEST))
+        .filter(email_outbox::Column::Due.eq(today))
+        .into_tuple()
+        .all(&state.db)
+        .await?
+        .into_iter()
+        .collect();
+
+    let mut overdue: HashMap<String, Vec<Line>> = HashMap::new();
+    let mut escalated: HashMap<String, Vec<Line>> = HashMap::new();
+    for it in items {
+        if !it.can_be_overdue {
+            continue;
+        }
+        let s = standing(
+            it.line.due,
+            today,
+            &cfg.mail.lead_days,
+            cfg.policy.escalation_working_days,
+            &state.holidays,
+        );
+        if matches!(s, Standing::Overdue | Standing::Escalated) && !it.return_interview {
+            overdue
+                .entry(it.responsible.clone())
+                .or_default()
+                .push(it.line.clone());
+        }
+        if s == Standing::Escalated {
+            let mut line = it.line.clone();
+            line.responsible = dir.users.get(&it.responsible).map(|u| u.name.clone());
+            for m in dir.managers_of(&it.responsible) {
+                escalated.entry(m).or_default().push(line.clone());
+            }
+        }
+    }
+    let held = email_outbox::Entity::find()
+        .filter(email_outbox::Column::Status.eq(HELD))
+        .all(&state.db)
+        .await?;
+    let mut coming: HashMap<String, Vec<(String, Line)>> = HashMap::new();
+    for h in held {
+        if let Ok(line) = serde_json::from_str::<Line>(&h.payload) {
+            coming.entry(h.recipient_id).or_default().push((h.id, line));
+        }
+    }
+
+    let mut recipients: Vec<&String> = overdue
+        .keys()
+        .chain(escalated.keys())
+        .chain(coming.keys())
+        .collect::<HashSet<_>>()
+        .into_iter()
+        .filter(|r| !done.contains(*r))
+        .collect();
+    recipients.sort();
+    let mut built = 0;
+    let empty_lines: Vec<Line> = Vec::new();
+    let empty_held: Vec<(String, Line)> = Vec::new();
+    for chunk in recipients.chunks(200) {
+        let txn = state.db.begin().await?;
+        for r in chunk {
+            let Some(recipient) = dir.active(r) else {
+                continue;
+            };
+            let o = overdue.get(*r).unwrap_or(&empty_lines);
+            let e = escalated.get(*r).unwrap_or(&empty_lines);
+            let h = coming.get(*r).unwrap_or(&empty_held);
+            let c: Vec<Line> = h.iter().map(|(_, l)| l.clone()).collect();
+            let rendered = match email::digest(
+                &cfg.base_url,
+                &recipient.name,
+                today,
+                cfg.policy.escalation_working_days,
+                o,
+                e,
+                &c,
+            ) {
+                Ok(x) => x,
+                Err(err) => {
+                    tracing::error!(error = %err, "digest email could not be rendered");
+                    continue;
+                }
+            };
+            let summary = Line {
+                what: format!(
+                    "{} overdue, {} escalated, {} coming up",
+                    o.len(),
+                    e.len(),
+                    c.len()
+                ),
+                who: None,
+                due: today,
+                link: format!("{}/caseload", cfg.base_url),
+                responsible: None,
+            };
+            let am = row(
+                state, now, recipient, DIGEST, "digest", today, &summary, rendered, PENDING,
+            );
+            let id = am.id.clone().unwrap();
+            let res = email_outbox::Entity::insert(am)
+                .on_conflict_do_nothing_on([
+                    email_outbox::Column::RecipientId,
+                    email_outbox::Column::Kind,
+                    email_outbox::Column::Item,
+                    email_outbox::Column::Due,
+                ])
+                .exec(&txn)
+                .await?;
+            if matches!(res, TryInsertResult::Inserted(_)) && !h.is_empty() {
+                // Only the held rows this digest lists; one held after it was read waits for
+                // tomorrow's.
+                email_outbox::Entity::update_many()
+                    .col_expr(
+                        email_outbox::Column::Status,
+                        sea_orm::sea_query::Expr::value(DIGESTED),
+                    )
+                    .col_expr(
+                        email_outbox::Column::DigestId,
+                        sea_orm::sea_query::Expr::value(id.clone()),
+                    )
+                    .filter(email_outbox::Column::Id.is_in(h.iter().map(|(i, _)| i.clone())))
+                    .filter(email_outbox::Column::Status.eq(HELD))
+                    .exec(&txn)
+                    .await?;
+            }
+            if matches!(res, TryInsertResult::Inserted(_)) {
+                built += 1;
+            }
+        }
+        txn.commit().await?;
+    }
+    Ok(built)
+}
