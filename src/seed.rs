@@ -63,6 +63,7 @@ async fn clear_partial_demo(state: &AppState) -> anyhow::Result<()> {
     care_episode::Entity::delete_many().exec(db).await?;
     young_person::Entity::delete_many().exec(db).await?;
     session::Entity::delete_many().exec(db).await?;
+    email_outbox::Entity::delete_many().exec(db).await?;
     login_attempt::Entity::delete_many().exec(db).await?;
     user::Entity::delete_many().exec(db).await?;
     team::Entity::delete_many().exec(db).await?;

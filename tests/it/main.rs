@@ -8,4 +8,5 @@ mod config;
 mod headers;
 mod oversight;
 mod plans;
+mod reminders;
 mod young_people;

@@ -145,6 +145,7 @@ fn three_supervisors_in_a_year_is_flagged_and_overdue_follows_the_interval() {
         team_id: None,
         disabled: false,
         sessions_valid_after: None,
+        reminder_delivery: "immediate".into(),
         created_at: now,
         updated_at: now,
     };
