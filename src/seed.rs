@@ -418,6 +418,10 @@ pub async fn seed_demo(state: &AppState) -> anyhow::Result<()> {
         ),
     )
     .await?;
+    // Sam prefers one daily digest to an email per reminder; Priya keeps the default.
+    let mut am: crate::entities::user::ActiveModel = a2.clone().into();
+    am.reminder_delivery = Set("digest".into());
+    let a2 = am.update(&state.db).await?;
     users::create(
         state,
         new(

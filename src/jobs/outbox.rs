@@ -18,8 +18,7 @@ use lettre::message::{Mailbox, MultiPart, header::Header};
 use lettre::{AsyncSmtpTransport, AsyncTransport, Message, Tokio1Executor};
 use sea_orm::sea_query::{Expr, ExprTrait};
 use sea_orm::{
-    ColumnTrait, ConnectionTrait, DatabaseBackend, DbErr, EntityTrait, QueryFilter,
-    SqliteTransactionMode, Statement, TransactionOptions, TransactionTrait,
+    ColumnTrait, ConnectionTrait, DatabaseBackend, DbErr, EntityTrait, QueryFilter, Statement,
 };
 use tokio::sync::watch;
 
@@ -102,13 +101,7 @@ pub async fn claim(
             i64::try_from(limit).unwrap_or(10).into(),
         ],
     );
-    let txn = state
-        .db
-        .begin_with_options(TransactionOptions {
-            sqlite_transaction_mode: Some(SqliteTransactionMode::Immediate),
-            ..Default::default()
-        })
-        .await?;
+    let txn = crate::db::begin_write(&state.db).await?;
     let mut rows = email_outbox::Entity::find()
         .from_raw_sql(stmt)
         .all(&txn)

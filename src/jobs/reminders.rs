@@ -11,7 +11,7 @@ use std::collections::{HashMap, HashSet};
 use chrono::{DateTime, NaiveDate, Timelike, Utc};
 use sea_orm::{
     ActiveValue::Set, ColumnTrait, ConnectionTrait, DbErr, EntityTrait, FromQueryResult,
-    QueryFilter, Statement, TransactionTrait, TryInsertResult,
+    QueryFilter, Statement, TryInsertResult,
 };
 
 use super::email::{self, Line, ReminderKind, Rendered};
@@ -496,7 +496,7 @@ pub async fn tick(state: &AppState) -> Result<TickReport, DbErr> {
     );
     report.new_reminders = rows.len();
     if !rows.is_empty() {
-        let txn = state.db.begin().await?;
+        let txn = crate::db::begin_write(&state.db).await?;
         outbox::enqueue(&txn, rows).await?;
         txn.commit().await?;
     }
@@ -594,7 +594,7 @@ async fn digests(
     let empty_lines: Vec<Line> = Vec::new();
     let empty_held: Vec<(String, Line)> = Vec::new();
     for chunk in recipients.chunks(200) {
-        let txn = state.db.begin().await?;
+        let txn = crate::db::begin_write(&state.db).await?;
         for r in chunk {
             let Some(recipient) = dir.active(r) else {
                 continue;

@@ -8,7 +8,6 @@ use std::collections::{BTreeMap, BTreeSet};
 use chrono::{DateTime, NaiveDate, Utc};
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, Set,
-    TransactionTrait,
 };
 use serde::{Deserialize, Serialize};
 
@@ -185,7 +184,7 @@ pub async fn record(
         return Err(AppError::Validation(errors));
     }
     let now = state.clock.now();
-    let txn = state.db.begin().await?;
+    let txn = crate::db::begin_write(&state.db).await?;
     let r = write_record(
         &txn,
         &person.id,
@@ -415,7 +414,7 @@ pub async fn record_supervision(
         )]));
     };
     let now = state.clock.now();
-    let txn = state.db.begin().await?;
+    let txn = crate::db::begin_write(&state.db).await?;
     let s = supervision::ActiveModel {
         id: Set(uuid::Uuid::now_v7().to_string()),
         adviser_id: Set(adviser.id.clone()),
@@ -725,7 +724,7 @@ pub async fn create_audit(
         )]));
     };
     let now = state.clock.now();
-    let txn = state.db.begin().await?;
+    let txn = crate::db::begin_write(&state.db).await?;
     let a =
         case_audit::ActiveModel {
             id: Set(uuid::Uuid::now_v7().to_string()),
@@ -910,7 +909,7 @@ pub async fn moderate(
         return Err(AppError::Validation(errors));
     }
     let now = state.clock.now();
-    let txn = state.db.begin().await?;
+    let txn = crate::db::begin_write(&state.db).await?;
     let m = audit_moderation::ActiveModel {
         id: Set(uuid::Uuid::now_v7().to_string()),
         audit_id: Set(view.audit.id.clone()),

@@ -3,9 +3,7 @@
 //! and the timeline events that approval records.
 
 use chrono::NaiveDate;
-use sea_orm::{
-    ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, QueryOrder, Set, TransactionTrait,
-};
+use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, QueryOrder, Set};
 
 use crate::auth::CurrentUser;
 use crate::domain::plan::{
@@ -191,7 +189,7 @@ pub async fn start(
     meta: &RequestMeta,
 ) -> Result<plan_entity::Model, AppError> {
     let person = person_in_scope(state, caller, young_person_id).await?;
-    let txn = state.db.begin().await?;
+    let txn = crate::db::begin_write(&state.db).await?;
     let existing = plan_entity::Entity::find()
         .filter(plan_entity::Column::YoungPersonId.eq(person.id.clone()))
         .order_by_desc(plan_entity::Column::VersionNo)
@@ -334,7 +332,7 @@ pub async fn save(
     part: Part,
     meta: &RequestMeta,
 ) -> Result<plan_entity::Model, AppError> {
-    let txn = state.db.begin().await?;
+    let txn = crate::db::begin_write(&state.db).await?;
     let p = plan_entity::Entity::find_by_id(plan_id.to_string())
         .one(&txn)
         .await?
@@ -552,7 +550,7 @@ async fn transition(
 ) -> Result<plan_entity::Model, AppError> {
     let now = state.clock.now();
     let today = state.clock.today();
-    let txn = state.db.begin().await?;
+    let txn = crate::db::begin_write(&state.db).await?;
     let mut q = plan_entity::Entity::update_many()
         .col_expr(
             plan_entity::Column::Status,

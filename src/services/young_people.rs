@@ -177,7 +177,7 @@ pub fn status_label(code: &str) -> &'static str {
 // ---------------------------------------------------------------------------------------------
 
 use chrono::NaiveDate;
-use sea_orm::{ActiveModelTrait, DatabaseTransaction, Set, TransactionTrait};
+use sea_orm::{ActiveModelTrait, DatabaseTransaction, Set};
 
 use crate::entities::{
     accommodation, allocation, care_episode, milestone_override, parent_period, timeline_event,
@@ -394,7 +394,7 @@ async fn recompute_in(
 
 /// Recomputes one young person's stored timeline (used after seeding and by the daily refresh).
 pub async fn recompute(state: &AppState, id: &str) -> Result<(), AppError> {
-    let txn = state.db.begin().await?;
+    let txn = crate::db::begin_write(&state.db).await?;
     let person = young_person::Entity::find_by_id(id.to_string())
         .one(&txn)
         .await?
@@ -452,7 +452,7 @@ pub async fn create(
         )]));
     };
     let now = state.clock.now();
-    let txn = state.db.begin().await?;
+    let txn = crate::db::begin_write(&state.db).await?;
     let person = young_person::ActiveModel {
         id: Set(uuid::Uuid::now_v7().to_string()),
         local_id: Set(d.local_id.trim().to_string()),
@@ -548,7 +548,7 @@ pub async fn update_details(
             "Another young person already has this local identifier",
         ));
     }
-    let txn = state.db.begin().await?;
+    let txn = crate::db::begin_write(&state.db).await?;
     let person = scoped_in_txn(&txn, caller, id).await?;
     if !errors.is_empty() {
         return Err(AppError::Validation(errors));
@@ -765,7 +765,7 @@ pub async fn apply_change(
 ) -> Result<crate::domain::timeline::Timeline, AppError> {
     let today = state.clock.today();
     let now = state.clock.now();
-    let txn = state.db.begin().await?;
+    let txn = crate::db::begin_write(&state.db).await?;
     let person = scoped_in_txn(&txn, caller, id).await?;
     let record = timeline::load(&txn, person.clone()).await?;
     let dob = person.date_of_birth;

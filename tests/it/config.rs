@@ -307,3 +307,38 @@ async fn create_user_refuses_a_short_password() {
             .is_none()
     );
 }
+
+#[tokio::test]
+async fn mail_settings_are_checked_and_never_echo_a_password() {
+    let mut env = production();
+    env.insert(
+        "SMTP_URL".into(),
+        "smtp://mailer:hunter2-secret@smtp.example.gov.uk:587".into(),
+    );
+    let err = load(&env).expect_err("unencrypted SMTP to another host in production");
+    assert!(err.contains("tls=required"), "{err}");
+    assert!(!err.contains("hunter2"), "{err}");
+
+    env.insert(
+        "SMTP_URL".into(),
+        "smtp://mailer:hunter2-secret@smtp.example.gov.uk:587?tls=required".into(),
+    );
+    let cfg = load(&env).expect("STARTTLS required is accepted");
+    assert!(!format!("{cfg:?}").contains("hunter2"));
+
+    env.insert("SMTP_URL".into(), "ftp://hunter2-secret@nowhere".into());
+    let err = load(&env).expect_err("not an SMTP address");
+    assert!(err.starts_with("SMTP_URL"), "{err}");
+    assert!(!err.contains("hunter2"), "{err}");
+
+    let mut env = production();
+    env.insert("REMINDER_LEAD_DAYS".into(), "14,zero".into());
+    assert!(load(&env).unwrap_err().contains("REMINDER_LEAD_DAYS"));
+    env.insert("REMINDER_LEAD_DAYS".into(), "3, 14,3".into());
+    assert_eq!(load(&env).unwrap().mail.lead_days, vec![14, 3]);
+    env.insert("DIGEST_HOUR".into(), "24".into());
+    assert!(load(&env).unwrap_err().contains("DIGEST_HOUR"));
+    env.insert("DIGEST_HOUR".into(), "0".into());
+    env.insert("MAIL_FROM".into(), "not an address".into());
+    assert!(load(&env).unwrap_err().contains("MAIL_FROM"));
+}

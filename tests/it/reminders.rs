@@ -747,3 +747,35 @@ async fn without_smtp_the_demo_morning_is_written_as_valid_eml_files() {
         );
     }
 }
+
+#[tokio::test]
+async fn the_account_page_explains_a_missing_choice_and_records_a_change() {
+    let app = TestApp::new().await;
+    app.seed().await;
+    let mut b = app.signed_in("adviser@demo.test").await;
+    let page = b.get("/account").await;
+    assert!(page.body.contains("Priya Shah") && page.body.contains("adviser@demo.test"));
+    assert!(page.body.contains(r#"value="immediate" checked"#));
+    let refused = b
+        .submit("/account", "/account/reminders", &[("delivery", "weekly")])
+        .await;
+    assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(refused.body.contains("There is a problem"));
+    assert!(refused.body.contains(r##"href="#delivery""##));
+    assert!(refused.body.contains(r#"value="immediate" checked"#));
+    let ok = b
+        .submit("/account", "/account/reminders", &[("delivery", "digest")])
+        .await;
+    assert_eq!(ok.status, StatusCode::SEE_OTHER);
+    let user = pathway::services::users::find_by_email(&app.state, "adviser@demo.test")
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(user.reminder_delivery, "digest");
+    assert!(
+        app.audit_actions()
+            .await
+            .iter()
+            .any(|a| a.action == "change_reminder_preference")
+    );
+}
