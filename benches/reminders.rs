@@ -25,7 +25,9 @@ use pathway::jobs::outbox::{Mailer, Worker};
 use pathway::state::AppState;
 use rand::rngs::StdRng;
 use rand::{Rng, SeedableRng};
-use sea_orm::{ActiveValue::Set, ConnectionTrait, Database, EntityTrait, TransactionTrait};
+use sea_orm::{
+    ActiveModelTrait, ActiveValue::Set, ConnectionTrait, Database, EntityTrait, TransactionTrait,
+};
 
 struct Db {
     url: String,
@@ -34,7 +36,10 @@ struct Db {
 }
 
 async fn fresh_db(tag: &str) -> Db {
-    match std::env::var("BENCH_DATABASE_URL").ok().filter(|s| !s.is_empty()) {
+    match std::env::var("BENCH_DATABASE_URL")
+        .ok()
+        .filter(|s| !s.is_empty())
+    {
         Some(base) => {
             let name = format!("pathway_bench_{tag}_{}", uuid::Uuid::new_v4().simple());
             let admin = Database::connect(base.clone()).await.expect("PostgreSQL");
@@ -72,7 +77,10 @@ async fn drop_db(db: Db) {
 async fn state_for(url: &str, clock: &ManualClock, extra: &[(&str, String)]) -> AppState {
     let mut env: std::collections::HashMap<String, String> = [
         ("APP_ENV", "test".to_string()),
-        ("JWT_SECRET", "bench-secret-that-is-long-enough-0123456789abcdef".into()),
+        (
+            "JWT_SECRET",
+            "bench-secret-that-is-long-enough-0123456789abcdef".into(),
+        ),
         ("DATABASE_URL", url.to_string()),
         ("APP_BASE_URL", "https://pathway.bench".into()),
         ("DIGEST_HOUR", "7".into()),
@@ -128,7 +136,8 @@ async fn populate(state: &AppState, n: usize, today: NaiveDate) {
         team_rows.push(team::ActiveModel {
             id: Set(tid),
             name: Set(format!("Team {t}")),
-            manager_id: Set(Some(mid)),
+            // Set once the managers exist (each table refers to the other).
+            manager_id: Set(None),
             created_at: Set(now),
         });
     }
@@ -140,11 +149,27 @@ async fn populate(state: &AppState, n: usize, today: NaiveDate) {
             a % 3 == 0,
         ));
     }
-    for c in users.chunks(500) {
-        user::Entity::insert_many(c.to_vec()).exec(&txn).await.unwrap();
-    }
     for c in team_rows.chunks(500) {
-        team::Entity::insert_many(c.to_vec()).exec(&txn).await.unwrap();
+        team::Entity::insert_many(c.to_vec())
+            .exec(&txn)
+            .await
+            .unwrap();
+    }
+    for c in users.chunks(500) {
+        user::Entity::insert_many(c.to_vec())
+            .exec(&txn)
+            .await
+            .unwrap();
+    }
+    for t in 0..teams {
+        team::ActiveModel {
+            id: Set(format!("team-{t}")),
+            manager_id: Set(Some(format!("manager-{t}"))),
+            ..Default::default()
+        }
+        .update(&txn)
+        .await
+        .unwrap();
     }
     txn.commit().await.unwrap();
 
@@ -225,9 +250,15 @@ async fn populate(state: &AppState, n: usize, today: NaiveDate) {
                 });
             }
         }
-        young_person::Entity::insert_many(people).exec(&txn).await.unwrap();
+        young_person::Entity::insert_many(people)
+            .exec(&txn)
+            .await
+            .unwrap();
         for c in stones.chunks(1000) {
-            milestone::Entity::insert_many(c.to_vec()).exec(&txn).await.unwrap();
+            milestone::Entity::insert_many(c.to_vec())
+                .exec(&txn)
+                .await
+                .unwrap();
         }
         txn.commit().await.unwrap();
         i += chunk;
@@ -253,18 +284,30 @@ async fn tick_at_scale(n: usize) {
         steady.push(t.elapsed().as_secs_f64() * 1000.0);
     }
     steady.sort_by(f64::total_cmp);
+    // The next morning: a day's new lead-time reminders and every digest.
+    clock.set(Utc.from_utc_datetime(&(today + Duration::days(1)).and_hms_opt(9, 0, 0).unwrap()));
+    let t = Instant::now();
+    let next = pathway::jobs::reminders::tick(&state).await.unwrap();
+    let next_ms = t.elapsed().as_secs_f64() * 1000.0;
     let rows: u64 = {
         use sea_orm::PaginatorTrait;
         email_outbox::Entity::find().count(&state.db).await.unwrap()
     };
     println!(
-        "tick n={n:>8} backend={} items={} outbox_rows={rows} digests={} | first tick {first_ms:.0} ms | steady tick median {:.0} ms (min {:.0}, max {:.0}) | load {:.1} s",
-        if db.cleanup.is_some() { "postgres" } else { "sqlite" },
-        first.items,
+        "tick n={n:>8} backend={} | go-live tick {first_ms:.0} ms ({} reminders, {} digests) | steady tick median {:.0} ms (min {:.0}, max {:.0}; {} items coming) | next morning {next_ms:.0} ms ({} reminders, {} digests) | outbox rows {rows} | load {:.1} s",
+        if db.cleanup.is_some() {
+            "postgres"
+        } else {
+            "sqlite"
+        },
+        first.new_reminders,
         first.digests,
         steady[2],
         steady[0],
         steady[4],
+        first.items,
+        next.new_reminders,
+        next.digests,
         load.as_secs_f64()
     );
     state.db.close().await.ok();
@@ -288,7 +331,10 @@ async fn send_rate(workers: usize, emails: usize) {
         }
     });
     for _ in 0..200 {
-        if tokio::net::TcpStream::connect(("127.0.0.1", port)).await.is_ok() {
+        if tokio::net::TcpStream::connect(("127.0.0.1", port))
+            .await
+            .is_ok()
+        {
             break;
         }
         tokio::time::sleep(std::time::Duration::from_millis(10)).await;
@@ -325,7 +371,9 @@ async fn send_rate(workers: usize, emails: usize) {
             sent_at: Set(None),
         })
         .collect();
-    pathway::jobs::outbox::enqueue(&state.db, rows).await.unwrap();
+    pathway::jobs::outbox::enqueue(&state.db, rows)
+        .await
+        .unwrap();
     let mailer = Arc::new(Mailer::from_config(&state.config.mail).unwrap());
     let t = Instant::now();
     let mut set = tokio::task::JoinSet::new();
@@ -343,7 +391,11 @@ async fn send_rate(workers: usize, emails: usize) {
     }
     println!(
         "send workers={workers} backend={} emails={claimed} in {secs:.2} s = {:.0} emails/s (SMTP on loopback, in-process server)",
-        if db.cleanup.is_some() { "postgres" } else { "sqlite" },
+        if db.cleanup.is_some() {
+            "postgres"
+        } else {
+            "sqlite"
+        },
         claimed as f64 / secs
     );
     server.token.cancel();

@@ -16,6 +16,8 @@ pub struct AppState {
     pub holidays: Arc<BankHolidays>,
     /// Caps concurrent argon2 hashes (19 MiB each) so a login flood cannot exhaust memory.
     pub hashing: Arc<Semaphore>,
+    /// The day this node last finished building digests, so later ticks that day skip the work.
+    pub digests_built_on: Arc<std::sync::Mutex<Option<chrono::NaiveDate>>>,
 }
 
 impl AppState {
@@ -31,6 +33,7 @@ impl AppState {
             clock,
             holidays: Arc::new(holidays),
             hashing: Arc::new(Semaphore::new(4)),
+            digests_built_on: Arc::new(std::sync::Mutex::new(None)),
         }
     }
 }

@@ -109,6 +109,16 @@ impl MigrationTrait for Migration {
                 .to_owned(),
         )
         .await?;
+        // The scheduler reads open return home interviews past their due date on every tick.
+        m.create_index(
+            Index::create()
+                .name("idx_milestones_code_due")
+                .table(Alias::new("milestones"))
+                .col(Alias::new("code"))
+                .col(Alias::new("due"))
+                .to_owned(),
+        )
+        .await?;
         // immediate | digest: how the non-urgent "coming up" reminders reach this user.
         m.alter_table(
             Table::alter()
@@ -125,6 +135,13 @@ impl MigrationTrait for Migration {
             Table::alter()
                 .table(Users::Table)
                 .drop_column(Users::ReminderDelivery)
+                .to_owned(),
+        )
+        .await?;
+        m.drop_index(
+            Index::drop()
+                .name("idx_milestones_code_due")
+                .table(Alias::new("milestones"))
                 .to_owned(),
         )
         .await?;

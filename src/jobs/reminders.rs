@@ -163,25 +163,53 @@ fn stmt<C: ConnectionTrait>(db: &C, sql: &str, values: Vec<sea_orm::Value>) -> S
     Statement::from_sql_and_values(backend, sql, values)
 }
 
-/// Every open item due on or before `until`, across the authority.
-async fn collect(state: &AppState, dir: &Directory, until: NaiveDate) -> Result<Vec<Item>, DbErr> {
+/// Which items a pass needs: those coming up (with any return home interview past its 72 hours),
+/// or those overdue (for the digests).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Window {
+    Coming,
+    Overdue,
+}
+
+/// Every open item in `window` across the authority, as of `today`.
+async fn collect(
+    state: &AppState,
+    dir: &Directory,
+    today: NaiveDate,
+    until: NaiveDate,
+    window: Window,
+) -> Result<Vec<Item>, DbErr> {
     let db = &state.db;
     let base = &state.config.base_url;
     let mut items = Vec::new();
 
-    // Milestones (the stored timeline). The state filter uses the (state, due) index; `done` is
-    // final, so a stale stored state can only include too much, never too little.
-    let rows = MilestoneRow::find_by_statement(stmt(
-        db,
-        "SELECT m.young_person_id, m.code, m.due, y.adviser_id, y.given_name, y.family_name, \
-                y.preferred_name \
+    // Milestones (the stored timeline). The state filter and the due range use the (state, due)
+    // index; `done` is final, so a stale stored state can only include too much, never too little.
+    let select = "SELECT m.young_person_id, m.code, m.due, y.adviser_id, y.given_name, \
+                y.family_name, y.preferred_name \
          FROM milestones m JOIN young_people y ON y.id = m.young_person_id \
-         WHERE m.state IN ('upcoming', 'due_soon', 'overdue') AND m.due <= $1 \
-           AND y.adviser_id IS NOT NULL",
-        vec![until.into()],
-    ))
-    .all(db)
-    .await?;
+         WHERE m.state IN ('upcoming', 'due_soon', 'overdue') AND y.adviser_id IS NOT NULL";
+    let queries: Vec<(String, Vec<sea_orm::Value>)> = match window {
+        Window::Coming => vec![
+            (
+                format!("{select} AND m.due >= $1 AND m.due <= $2"),
+                vec![today.into(), until.into()],
+            ),
+            (
+                format!("{select} AND m.code = 'RETURN_INTERVIEW' AND m.due < $1"),
+                vec![today.into()],
+            ),
+        ],
+        Window::Overdue => vec![(format!("{select} AND m.due < $1"), vec![today.into()])],
+    };
+    let mut rows = Vec::new();
+    for (sql, values) in queries {
+        rows.extend(
+            MilestoneRow::find_by_statement(stmt(db, &sql, values))
+                .all(db)
+                .await?,
+        );
+    }
     for r in rows {
         let Some(code) = MilestoneCode::parse(&r.code) else {
             continue;
@@ -277,6 +305,10 @@ async fn collect(state: &AppState, dir: &Directory, until: NaiveDate) -> Result<
             });
         }
     }
+    items.retain(|i| match window {
+        Window::Coming => i.line.due >= today || i.return_interview,
+        Window::Overdue => i.line.due < today,
+    });
     Ok(items)
 }
 
@@ -469,18 +501,22 @@ pub async fn tick(state: &AppState) -> Result<TickReport, DbErr> {
     let cfg = &state.config;
     let dir = Directory::load(&state.db).await?;
     let until = horizon(today, &cfg.mail.lead_days);
-    let items = collect(state, &dir, until).await?;
+    let items = collect(state, &dir, today, until, Window::Coming).await?;
     let mut report = TickReport {
         items: items.len(),
         ..Default::default()
     };
 
     // Single reminders, skipping keys already present (the unique key would refuse them anyway;
-    // this only saves rendering them again every tick).
-    let min_due = items.iter().map(|i| i.line.due).min().unwrap_or(today);
+    // this only saves rendering them again every tick). Lead-time keys are due today or later;
+    // overdue return home interview keys are few.
     let existing: Vec<(String, String, String, NaiveDate)> = email_outbox::Entity::find()
         .select_only_key()
-        .filter(email_outbox::Column::Due.gte(min_due))
+        .filter(
+            sea_orm::Condition::any()
+                .add(email_outbox::Column::Due.gte(today))
+                .add(email_outbox::Column::Kind.eq(RETURN_INTERVIEW_OVERDUE)),
+        )
         .filter(email_outbox::Column::Kind.ne(DIGEST))
         .into_tuple()
         .all(&state.db)
@@ -501,8 +537,21 @@ pub async fn tick(state: &AppState) -> Result<TickReport, DbErr> {
         txn.commit().await?;
     }
 
-    if now.hour() >= cfg.mail.digest_hour {
-        report.digests = digests(state, &dir, &items, now, today).await?;
+    // The digests are built once a day per node: what is overdue changes at midnight, so a
+    // second pass the same day would find every digest already there.
+    let built_today = *state
+        .digests_built_on
+        .lock()
+        .unwrap_or_else(|e| e.into_inner())
+        == Some(today);
+    if now.hour() >= cfg.mail.digest_hour && !built_today {
+        let mut all = collect(state, &dir, today, until, Window::Overdue).await?;
+        all.extend(items);
+        report.digests = digests(state, &dir, &all, now, today).await?;
+        *state
+            .digests_built_on
+            .lock()
+            .unwrap_or_else(|e| e.into_inner()) = Some(today);
     }
     Ok(report)
 }
@@ -556,7 +605,10 @@ async fn digests(
             cfg.policy.escalation_working_days,
             &state.holidays,
         );
-        if matches!(s, Standing::Overdue | Standing::Escalated) && !it.return_interview {
+        if matches!(s, Standing::Overdue | Standing::Escalated)
+            && !it.return_interview
+            && !done.contains(&it.responsible)
+        {
             overdue
                 .entry(it.responsible.clone())
                 .or_default()
@@ -566,7 +618,9 @@ async fn digests(
             let mut line = it.line.clone();
             line.responsible = dir.users.get(&it.responsible).map(|u| u.name.clone());
             for m in dir.managers_of(&it.responsible) {
-                escalated.entry(m).or_default().push(line.clone());
+                if !done.contains(&m) {
+                    escalated.entry(m).or_default().push(line.clone());
+                }
             }
         }
     }
