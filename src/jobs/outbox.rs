@@ -410,8 +410,10 @@ impl Worker {
         Ok(())
     }
 
-    /// Claims one batch and delivers it. If `stop` turns true part-way, the rest of the batch is
-    /// released for another worker. Returns how many rows were claimed.
+    /// Claims one batch and delivers its emails concurrently (an SMTP exchange is mostly
+    /// waiting, so one worker keeps several connections of its pool busy). If `stop` is already
+    /// true once the batch is claimed, the batch is released for another worker instead.
+    /// Returns how many rows were claimed.
     pub async fn run_batch(
         &self,
         limit: u64,
@@ -419,19 +421,28 @@ impl Worker {
     ) -> Result<usize, DbErr> {
         let rows = claim(&self.state, &self.id, limit).await?;
         let n = rows.len();
-        for (i, row) in rows.iter().enumerate() {
-            if stop.is_some_and(|s| *s.borrow()) {
-                let rest: Vec<String> = rows[i..].iter().map(|r| r.id.clone()).collect();
-                release(&self.state, &self.id, &rest).await?;
-                tracing::info!(
-                    released = rest.len(),
-                    "worker stopping; released unsent emails"
-                );
-                break;
-            }
-            self.deliver(row).await?;
+        if stop.is_some_and(|s| *s.borrow()) {
+            let ids: Vec<String> = rows.iter().map(|r| r.id.clone()).collect();
+            release(&self.state, &self.id, &ids).await?;
+            tracing::info!(released = ids.len(), "worker stopping; released unsent emails");
+            return Ok(n);
         }
-        Ok(n)
+        let mut sends = tokio::task::JoinSet::new();
+        for row in rows {
+            let w = self.clone();
+            sends.spawn(async move { w.deliver(&row).await });
+        }
+        let mut first_error = None;
+        while let Some(done) = sends.join_next().await {
+            let result = done.map_err(|e| DbErr::Custom(format!("email task failed: {e}")));
+            if let Err(e) = result.and_then(|r| r) {
+                first_error.get_or_insert(e);
+            }
+        }
+        match first_error {
+            Some(e) => Err(e),
+            None => Ok(n),
+        }
     }
 
     /// Delivers until nothing is due (tests, the demo's first morning).
