@@ -415,6 +415,9 @@ async fn send_rate(workers: usize, emails: usize, smtp_url: Option<String>) {
 }
 
 fn main() {
+    let _ = tracing_subscriber::fmt()
+        .with_env_filter(tracing_subscriber::EnvFilter::from_default_env())
+        .try_init();
     // `cargo bench` passes --bench; `cargo test --benches` passes nothing to run.
     if std::env::args().any(|a| a == "--list" || a == "--test") {
         return;
@@ -423,6 +426,7 @@ fn main() {
         .unwrap_or_else(|_| "10000,100000".into())
         .split(',')
         .filter_map(|s| s.trim().parse().ok())
+        .filter(|n| *n > 0)
         .collect();
     let rt = tokio::runtime::Builder::new_multi_thread()
         .enable_all()

@@ -424,7 +424,10 @@ impl Worker {
         if stop.is_some_and(|s| *s.borrow()) {
             let ids: Vec<String> = rows.iter().map(|r| r.id.clone()).collect();
             release(&self.state, &self.id, &ids).await?;
-            tracing::info!(released = ids.len(), "worker stopping; released unsent emails");
+            tracing::info!(
+                released = ids.len(),
+                "worker stopping; released unsent emails"
+            );
             return Ok(n);
         }
         let mut sends = tokio::task::JoinSet::new();

@@ -545,9 +545,16 @@ pub async fn tick(state: &AppState) -> Result<TickReport, DbErr> {
         .unwrap_or_else(|e| e.into_inner())
         == Some(today);
     if now.hour() >= cfg.mail.digest_hour && !built_today {
+        let started = std::time::Instant::now();
         let mut all = collect(state, &dir, today, until, Window::Overdue).await?;
+        let read_ms = started.elapsed().as_millis() as u64;
         all.extend(items);
         report.digests = digests(state, &dir, &all, now, today).await?;
+        tracing::debug!(
+            read_ms,
+            total_ms = started.elapsed().as_millis() as u64,
+            "digest pass"
+        );
         *state
             .digests_built_on
             .lock()
@@ -647,6 +654,7 @@ async fn digests(
     let mut built = 0;
     let empty_lines: Vec<Line> = Vec::new();
     let empty_held: Vec<(String, Line)> = Vec::new();
+    tracing::debug!(recipients = recipients.len(), "digest recipients");
     for chunk in recipients.chunks(200) {
         let txn = crate::db::begin_write(&state.db).await?;
         for r in chunk {
@@ -695,9 +703,10 @@ async fn digests(
                     email_outbox::Column::Item,
                     email_outbox::Column::Due,
                 ])
-                .exec(&txn)
+                .exec_without_returning(&txn)
                 .await?;
-            if matches!(res, TryInsertResult::Inserted(_)) && !h.is_empty() {
+            let inserted = matches!(res, TryInsertResult::Inserted(n) if n > 0);
+            if inserted && !h.is_empty() {
                 // Only the held rows this digest lists; one held after it was read waits for
                 // tomorrow's.
                 email_outbox::Entity::update_many()
@@ -714,7 +723,7 @@ async fn digests(
                     .exec(&txn)
                     .await?;
             }
-            if matches!(res, TryInsertResult::Inserted(_)) {
+            if inserted {
                 built += 1;
             }
         }
