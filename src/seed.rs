@@ -292,6 +292,26 @@ enum When {
 }
 
 /// Recorded events for the demo young people, so the timelines show work done as well as gaps.
+/// The care-leaver (OC3) answers recorded at the demo's birthdays, as the SSDA903 codes them.
+fn demo_oc3(local_id: &str, when: &When) -> String {
+    let (in_touch, activity, accommodation) = match (local_id, when) {
+        ("BAR-1008", _) => ("YES", "F2", "E1"),
+        ("BAR-1009", When::Age(18, _)) => ("YES", "F5", "D1"),
+        ("BAR-1009", _) => ("YES", "P5", "U1"),
+        ("BAR-1010", _) => ("YES", "G5", "U2"),
+        ("BAR-1011", When::Age(18, _)) => ("YES", "F2", "Z1"),
+        ("BAR-1011", When::Age(19, _)) => ("YES", "F1", "U1"),
+        ("BAR-1011", When::Age(20, _)) => ("NO", "G5", "R2"),
+        _ => ("REFU", "G5", "R2"),
+    };
+    serde_json::to_string(&crate::domain::ssda903::Oc3 {
+        in_touch: in_touch.into(),
+        activity: activity.into(),
+        accommodation: accommodation.into(),
+    })
+    .unwrap_or_default()
+}
+
 const EVENTS: &[(&str, &str, When)] = &[
     // Jay: assessment done on time, plan approved; a missing episode with a return interview.
     ("BAR-1002", "assessment_completed", When::DaysAgo(20)),
@@ -524,7 +544,7 @@ pub async fn seed_demo(state: &AppState) -> anyhow::Result<()> {
                 ),
                 notes: Set(None),
                 recorded_by: Set(Some(adviser.id.clone())),
-                details: Set(None),
+                details: Set((*kind == "oc3_recorded").then(|| demo_oc3(p.local_id, when))),
                 created_at: Set(now),
             }
             .insert(&state.db)

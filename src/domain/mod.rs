@@ -5,6 +5,7 @@ pub mod age;
 pub mod plan;
 pub mod policy;
 pub mod reminders;
+pub mod ssda903;
 pub mod status;
 pub mod timeline;
 pub mod working_days;

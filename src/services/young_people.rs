@@ -679,6 +679,15 @@ pub enum HistoryChange {
         #[serde(default)]
         learned: Option<String>,
     },
+    /// The care-leaver data for the SSDA903 return (the OC3 table): recorded around each
+    /// birthday from 17 to 21, and at the latest contact from 22 to 25.
+    Oc3 {
+        date: NaiveDate,
+        in_touch: String,
+        activity: String,
+        /// An accommodation letter with 1 (suitable) or 2 (unsuitable), or 0.
+        accommodation: String,
+    },
     /// A manager's override of a policy due date (never a statutory one), with the reason.
     Override {
         code: String,
@@ -1038,6 +1047,12 @@ pub async fn apply_change(
             if !timeline::EVENT_KINDS.iter().any(|(k, _)| *k == kind) {
                 errors.push(FieldError::new("kind", "Choose what happened"));
             }
+            if kind == "oc3_recorded" {
+                errors.push(FieldError::new(
+                    "kind",
+                    "Record care-leaver data on its own form, with the answers the return needs",
+                ));
+            }
             if date < dob {
                 errors.push(FieldError::new(
                     "date",
@@ -1085,6 +1100,47 @@ pub async fn apply_change(
             .insert(&txn)
             .await?;
             action = "add_event";
+        }
+        HistoryChange::Oc3 {
+            date,
+            in_touch,
+            activity,
+            accommodation,
+        } => {
+            let oc3 = crate::domain::ssda903::Oc3 {
+                in_touch: in_touch.trim().to_uppercase(),
+                activity: activity.trim().to_uppercase(),
+                accommodation: accommodation.trim().to_uppercase(),
+            };
+            if date > today {
+                errors.push(FieldError::new(
+                    "date",
+                    "The date must be today or in the past",
+                ));
+            } else {
+                for f in crate::domain::ssda903::validate(&oc3, dob, date) {
+                    if !errors.iter().any(|e| e.field == f.field) {
+                        errors.push(FieldError::new(f.field, f.message));
+                    }
+                }
+            }
+            if !errors.is_empty() {
+                return Err(AppError::Validation(errors));
+            }
+            timeline_event::ActiveModel {
+                id: Set(new_id.clone()),
+                young_person_id: Set(id.to_string()),
+                kind: Set("oc3_recorded".into()),
+                event_date: Set(date),
+                end_date: Set(None),
+                notes: Set(None),
+                recorded_by: Set(Some(caller.id().to_string())),
+                details: Set(Some(serde_json::to_string(&oc3).unwrap_or_default())),
+                created_at: Set(now),
+            }
+            .insert(&txn)
+            .await?;
+            action = "add_oc3";
         }
         HistoryChange::Override { code, due, reason } => {
             if !caller.role.is_manager() {

@@ -361,6 +361,13 @@ fn change_kind(kind: &str) -> Option<ChangeKind> {
             ),
             submit: "Record event",
         },
+        "oc3" => ChangeKind {
+            heading: "Record care-leaver data (OC3)",
+            intro: Some(
+                "The SSDA903 return asks, around each birthday from 17 to 21 and at the latest contact from 22 to 25, whether you are in touch, their main activity and where they live.",
+            ),
+            submit: "Record data",
+        },
         "override" => ChangeKind {
             heading: "Change a policy due date",
             intro: Some(
@@ -411,7 +418,7 @@ async fn change_fields(
         }
         "event" => {
             let mut kinds = vec![("", "Choose what happened")];
-            kinds.extend(EVENT_KINDS.iter().copied());
+            kinds.extend(EVENT_KINDS.iter().copied().filter(|(k, _)| *k != "oc3_recorded"));
             vec![
                 Field::new("kind", "What happened", "select").choices(kinds),
                 date_field("date", "Date"),
@@ -420,6 +427,25 @@ async fn change_fields(
                 Field::new("accepted", "Accepted or taken up?", "select").choices([("", "Not known yet"), ("yes", "Yes"), ("no", "No")]),
                 Field::new("learned", "What was learned, and the actions taken into the plan (return home interview)", "textarea"),
                 Field::new("notes", "Notes (optional)", "textarea").hint("Do not put details here that belong in the plan"),
+            ]
+        }
+        "oc3" => {
+            use crate::domain::ssda903::{ACCOMMODATION, ACTIVITY, IN_TOUCH};
+            let mut touch = vec![("", "Choose one")];
+            touch.extend(IN_TOUCH.iter().copied());
+            let mut activity = vec![("", "Choose one")];
+            activity.extend(ACTIVITY.iter().map(|(c, l, _)| (*c, *l)));
+            let mut accom = vec![("", "Choose one")];
+            accom.extend(ACCOMMODATION.iter().map(|(c, l, _)| (*c, *l)));
+            accom.push(("0", "Not applicable (died or returned home)"));
+            vec![
+                date_field("date", "Date of the contact").hint("On or around the birthday (17 to 21), or the latest contact (22 to 25). For example, 2026-03-27"),
+                Field::new("in_touch", "In touch with the young person?", "select").choices(touch),
+                Field::new("activity", "Main activity", "select").choices(activity),
+                Field::new("accommodation", "Where they live", "select").choices(accom),
+                Field::new("suitable", "Is it suitable?", "select")
+                    .hint("Suitable means safe, secure and affordable; unsuitable if it exposes them to risk of harm or social exclusion. No fixed abode and custody are always unsuitable.")
+                    .choices([("", "Not applicable"), ("1", "Suitable"), ("2", "Unsuitable")]),
             ]
         }
         "override" => {
@@ -485,6 +511,15 @@ fn change_from(kind: &str, values: &Values, errors: &mut Vec<FieldError>) -> Opt
                 _ => None,
             },
             learned: opt(values, "learned"),
+        },
+        "oc3" => HistoryChange::Oc3 {
+            date: forms::required_date(values, "date", "date of the contact", errors)?,
+            in_touch: value(values, "in_touch"),
+            activity: value(values, "activity"),
+            accommodation: match value(values, "accommodation").as_str() {
+                "0" => "0".to_string(),
+                letter => format!("{letter}{}", value(values, "suitable")),
+            },
         },
         "override" => HistoryChange::Override {
             code: value(values, "code"),
