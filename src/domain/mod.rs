@@ -2,6 +2,7 @@
 //! its source (see `shared/domain/RULES.md`).
 
 pub mod age;
+pub mod indicators;
 pub mod plan;
 pub mod policy;
 pub mod reminders;

@@ -13,10 +13,7 @@ pub const IN_TOUCH: &[(&str, &str)] = &[
     ("DIED", "Died after leaving care"),
     ("REFU", "Refuses contact"),
     ("NREQ", "No longer needs children's social care services"),
-    (
-        "RHOM",
-        "Returned home to parents for 6 months or more",
-    ),
+    ("RHOM", "Returned home to parents for 6 months or more"),
 ];
 
 /// ACTIV codes (rule 132), with whether each counts as education, employment or training.
@@ -29,9 +26,21 @@ pub const ACTIVITY: &[(&str, &str, bool)] = &[
     ("P4", "Part time apprenticeship", true),
     ("F5", "Full time training or employment", true),
     ("P5", "Part time training or employment", true),
-    ("G4", "Not in education, employment or training: illness or disability", false),
-    ("G5", "Not in education, employment or training: other", false),
-    ("G6", "Not in education, employment or training: pregnancy or parenting", false),
+    (
+        "G4",
+        "Not in education, employment or training: illness or disability",
+        false,
+    ),
+    (
+        "G5",
+        "Not in education, employment or training: other",
+        false,
+    ),
+    (
+        "G6",
+        "Not in education, employment or training: pregnancy or parenting",
+        false,
+    ),
     ("0", "Not applicable (died or returned home)", false),
 ];
 
@@ -235,13 +244,19 @@ mod tests {
         assert_eq!(rules(validate(&o("YES", "F2", "T1"), dob, at17)), ["347"]);
         assert_eq!(rules(validate(&o("YES", "F2", "Z1"), dob, at17)), ["3001"]);
         assert!(validate(&o("YES", "F2", "Z1"), dob, at18).is_empty());
-        assert_eq!(rules(validate(&o("YES", "F2", "U1"), dob, d("2024-05-03"))), ["391"]);
+        assert_eq!(
+            rules(validate(&o("YES", "F2", "U1"), dob, d("2024-05-03"))),
+            ["391"]
+        );
     }
 
     #[test]
     fn eet_and_suitability_follow_the_codes() {
         assert!(is_eet("F5") && is_eet("P1") && !is_eet("G6") && !is_eet("0"));
         assert!(is_suitable("U1") && !is_suitable("U2") && !is_suitable("0"));
-        assert_eq!(accommodation_label("Z2"), "With former foster carers (staying put), unsuitable");
+        assert_eq!(
+            accommodation_label("Z2"),
+            "With former foster carers (staying put), unsuitable"
+        );
     }
 }
