@@ -75,6 +75,8 @@ pub struct Config {
     pub supervision_months_adviser: u32,
     pub supervision_months_manager: u32,
     pub mail: MailConfig,
+    /// How often each node works out the performance indicators again.
+    pub indicators_refresh_minutes: i64,
 }
 
 /// Reminders and the email outbox (issue: reminder emails that are never lost and never doubled).
@@ -236,6 +238,7 @@ impl Config {
             )?)
             .unwrap_or(1),
             mail,
+            indicators_refresh_minutes: parse_num("INDICATORS_REFRESH_MINUTES", 60)?,
         })
     }
 

@@ -18,6 +18,8 @@ pub struct AppState {
     pub hashing: Arc<Semaphore>,
     /// The day this node last finished building digests, so later ticks that day skip the work.
     pub digests_built_on: Arc<std::sync::Mutex<Option<chrono::NaiveDate>>>,
+    /// When this node last worked out the performance indicators.
+    pub indicators_refreshed_at: Arc<std::sync::Mutex<Option<chrono::DateTime<chrono::Utc>>>>,
 }
 
 impl AppState {
@@ -34,6 +36,7 @@ impl AppState {
             holidays: Arc::new(holidays),
             hashing: Arc::new(Semaphore::new(4)),
             digests_built_on: Arc::new(std::sync::Mutex::new(None)),
+            indicators_refreshed_at: Arc::new(std::sync::Mutex::new(None)),
         }
     }
 }

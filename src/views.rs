@@ -40,6 +40,9 @@ impl Layout {
         if user.role.is_manager() {
             nav.push(("/team", "My team"));
         }
+        if user.role == Role::Adviser || user.role.is_manager() {
+            nav.push(("/performance", "Performance"));
+        }
         if user.user.is_admin {
             nav.push(("/admin/users", "Users"));
             nav.push(("/admin/audit", "Audit log"));

@@ -8,6 +8,7 @@ mod m20261123_000002_young_people;
 mod m20261123_000003_plans;
 mod m20261123_000004_oversight;
 mod m20261123_000005_outbox;
+mod m20261123_000006_indicators;
 
 pub struct Migrator;
 
@@ -20,6 +21,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261123_000003_plans::Migration),
             Box::new(m20261123_000004_oversight::Migration),
             Box::new(m20261123_000005_outbox::Migration),
+            Box::new(m20261123_000006_indicators::Migration),
         ]
     }
 }

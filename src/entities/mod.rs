@@ -9,6 +9,7 @@ pub mod audit_moderation;
 pub mod care_episode;
 pub mod case_audit;
 pub mod email_outbox;
+pub mod indicator_value;
 pub mod login_attempt;
 pub mod milestone;
 pub mod milestone_override;

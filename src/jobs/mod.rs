@@ -30,6 +30,31 @@ pub async fn scheduler_pass(state: &AppState) {
         ),
         Err(e) => tracing::warn!(error = %e, "reminder tick failed; the next tick will try again"),
     }
+    let now = state.clock.now();
+    let due = state
+        .indicators_refreshed_at
+        .lock()
+        .unwrap_or_else(|e| e.into_inner())
+        .is_none_or(|at| {
+            now - at >= chrono::Duration::minutes(state.config.indicators_refresh_minutes)
+        });
+    if due {
+        let started = Instant::now();
+        match crate::services::indicators::refresh(state).await {
+            Ok(rows) => {
+                *state
+                    .indicators_refreshed_at
+                    .lock()
+                    .unwrap_or_else(|e| e.into_inner()) = Some(now);
+                tracing::info!(
+                    rows,
+                    took_ms = started.elapsed().as_millis() as u64,
+                    "indicators worked out"
+                );
+            }
+            Err(e) => tracing::warn!(error = %e, "working out the indicators failed"),
+        }
+    }
     if let Err(e) = outbox::purge_bodies(state).await {
         tracing::warn!(error = %e, "clearing old email bodies failed");
     }

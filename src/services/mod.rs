@@ -3,6 +3,7 @@
 
 pub mod audit;
 pub mod auth;
+pub mod indicators;
 pub mod oversight;
 pub mod plans;
 pub mod team;

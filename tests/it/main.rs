@@ -7,6 +7,7 @@ mod auth;
 mod config;
 mod headers;
 mod oversight;
+mod performance;
 mod plans;
 mod reminders;
 mod young_people;

@@ -6,6 +6,7 @@ pub mod auth;
 pub mod forms;
 pub mod home;
 pub mod oversight;
+pub mod performance;
 pub mod plans;
 pub mod young_people;
 
@@ -36,6 +37,9 @@ pub fn router() -> Router<AppState> {
         .route("/admin/audit", get(admin::audit))
         .route("/admin/emails", get(admin::emails))
         .route("/admin/emails/{id}/retry", post(admin::retry_email))
+        .route("/performance", get(performance::page))
+        .route("/performance.csv", get(performance::csv))
+        .route("/performance/{code}", get(performance::behind))
         .route("/account", get(account::show))
         .route("/account/reminders", post(account::save_reminders))
         .merge(young_people::router())
