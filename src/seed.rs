@@ -470,7 +470,14 @@ pub async fn seed_demo(state: &AppState) -> anyhow::Result<()> {
             family_name: Set(p.family.into()),
             preferred_name: Set(p.preferred.map(Into::into)),
             date_of_birth: Set(dob),
-            gender: Set(None),
+            gender: Set(Some(
+                match p.pronouns {
+                    "she/her" => "Female",
+                    "he/him" => "Male",
+                    _ => "Prefers not to say",
+                }
+                .into(),
+            )),
             pronouns: Set(Some(p.pronouns.into())),
             ethnicity: Set(Some(p.ethnicity.into())),
             first_language: Set(Some(p.language.into())),

@@ -43,6 +43,9 @@ impl Layout {
         if user.role == Role::Adviser || user.role.is_manager() {
             nav.push(("/performance", "Performance"));
         }
+        if user.role == Role::SeniorManager {
+            nav.push(("/returns/ssda903", "Returns"));
+        }
         if user.user.is_admin {
             nav.push(("/admin/users", "Users"));
             nav.push(("/admin/audit", "Audit log"));

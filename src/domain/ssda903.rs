@@ -4,7 +4,7 @@
 
 use chrono::NaiveDate;
 
-use super::age::age_years;
+use super::age::{add_months, age_years};
 
 /// IN_TOUCH codes (rule 131).
 pub const IN_TOUCH: &[(&str, &str)] = &[
@@ -104,6 +104,51 @@ pub fn is_suitable(accommodation: &str) -> bool {
     accommodation.len() == 2 && accommodation.ends_with('1')
 }
 
+/// The Header table's SEX code (M, F or U since 2024-25, rule 101) for a recorded gender; `None`
+/// when nothing is recorded.
+pub fn sex_code(gender: Option<&str>) -> Option<&'static str> {
+    let g = gender?.trim().to_lowercase();
+    Some(match g.as_str() {
+        "" => return None,
+        "f" | "female" | "woman" | "girl" => "F",
+        "m" | "male" | "man" | "boy" => "M",
+        _ => "U",
+    })
+}
+
+/// The DfE ethnicity codes (rule 103), with the descriptions a record may hold instead.
+pub const ETHNICITY: &[(&str, &str)] = &[
+    ("WBRI", "White British"),
+    ("WIRI", "White Irish"),
+    ("WIRT", "Traveller of Irish heritage"),
+    ("WOTH", "White other"),
+    ("WROM", "Gypsy/Roma"),
+    ("MWBC", "Mixed White and Black Caribbean"),
+    ("MWBA", "Mixed White and Black African"),
+    ("MWAS", "Mixed White and Asian"),
+    ("MOTH", "Mixed other"),
+    ("AIND", "Indian"),
+    ("APKN", "Pakistani"),
+    ("ABAN", "Bangladeshi"),
+    ("AOTH", "Asian other"),
+    ("BCRB", "Black Caribbean"),
+    ("BAFR", "Black African"),
+    ("BOTH", "Black other"),
+    ("CHNE", "Chinese"),
+    ("OOTH", "Any other ethnic group"),
+    ("REFU", "Refused"),
+    ("NOBT", "Information not yet obtained"),
+];
+
+/// The Header table's ETHNIC code for a recorded ethnicity (a code or its description).
+pub fn ethnic_code(ethnicity: Option<&str>) -> Option<&'static str> {
+    let e = ethnicity?.trim();
+    ETHNICITY
+        .iter()
+        .find(|(c, d)| c.eq_ignore_ascii_case(e) || d.eq_ignore_ascii_case(e))
+        .map(|(c, _)| *c)
+}
+
 /// One young person's OC3 answers.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Oc3 {
@@ -128,11 +173,15 @@ fn fail(field: &'static str, rule: &'static str, message: &str) -> Failure {
     }
 }
 
-/// Checks one OC3 record for a young person born on `dob`, recorded for the birthday at `age`
-/// (17 to 21) or at the latest contact (22 to 25).
-pub fn validate(o: &Oc3, dob: NaiveDate, recorded_on: NaiveDate) -> Vec<Failure> {
+/// The age an OC3 record is for: the birthday it was recorded around. A contact up to
+/// `window_before_months` before a birthday is for that birthday.
+pub fn age_for(dob: NaiveDate, contact: NaiveDate, window_before_months: u32) -> u32 {
+    age_years(dob, add_months(contact, window_before_months))
+}
+
+/// Checks one OC3 record for the birthday at `age` (17 to 21) or the latest contact (22 to 25).
+pub fn validate(o: &Oc3, age: u32) -> Vec<Failure> {
     let mut out = Vec::new();
-    let age = age_years(dob, recorded_on);
     if !IN_TOUCH.iter().any(|(c, _)| *c == o.in_touch) {
         out.push(fail("in_touch", "131", "Choose whether you are in touch"));
     }
@@ -224,30 +273,39 @@ mod tests {
 
     #[test]
     fn a_sound_record_passes() {
-        assert!(validate(&o("YES", "F2", "U1"), d("2008-05-01"), d("2026-05-03")).is_empty());
-        assert!(validate(&o("DIED", "0", "0"), d("2008-05-01"), d("2026-05-03")).is_empty());
-        assert!(validate(&o("NO", "G5", "R2"), d("2008-05-01"), d("2026-05-03")).is_empty());
+        assert!(validate(&o("YES", "F2", "U1"), 18).is_empty());
+        assert!(validate(&o("DIED", "0", "0"), 18).is_empty());
+        assert!(validate(&o("NO", "G5", "R2"), 21).is_empty());
+        // A contact two months before the 17th birthday is for that birthday.
+        assert_eq!(age_for(d("2009-05-01"), d("2026-03-01"), 3), 17);
+        assert_eq!(age_for(d("2009-05-01"), d("2026-06-01"), 3), 17);
     }
 
     #[test]
     fn each_rule_fails_on_its_own() {
-        let dob = d("2008-05-01");
-        let at18 = d("2026-05-03");
-        let at17 = d("2025-05-03");
-        assert_eq!(rules(validate(&o("MAYBE", "F2", "U1"), dob, at18)), ["131"]);
-        assert_eq!(rules(validate(&o("YES", "F3", "U1"), dob, at18)), ["132"]);
-        assert_eq!(rules(validate(&o("YES", "F2", "S1"), dob, at18)), ["133"]);
-        assert_eq!(rules(validate(&o("YES", "F2", "X1"), dob, at18)), ["133"]);
-        assert_eq!(rules(validate(&o("YES", "F2", "Q1"), dob, at18)), ["133"]);
-        assert_eq!(rules(validate(&o("RHOM", "F2", "0"), dob, at18)), ["344"]);
-        assert_eq!(rules(validate(&o("YES", "0", "U1"), dob, at18)), ["345"]);
-        assert_eq!(rules(validate(&o("YES", "F2", "T1"), dob, at17)), ["347"]);
-        assert_eq!(rules(validate(&o("YES", "F2", "Z1"), dob, at17)), ["3001"]);
-        assert!(validate(&o("YES", "F2", "Z1"), dob, at18).is_empty());
-        assert_eq!(
-            rules(validate(&o("YES", "F2", "U1"), dob, d("2024-05-03"))),
-            ["391"]
-        );
+        assert_eq!(rules(validate(&o("MAYBE", "F2", "U1"), 18)), ["131"]);
+        assert_eq!(rules(validate(&o("YES", "F3", "U1"), 18)), ["132"]);
+        assert_eq!(rules(validate(&o("YES", "F2", "S1"), 18)), ["133"]);
+        assert_eq!(rules(validate(&o("YES", "F2", "X1"), 18)), ["133"]);
+        assert_eq!(rules(validate(&o("YES", "F2", "Q1"), 18)), ["133"]);
+        assert_eq!(rules(validate(&o("RHOM", "F2", "0"), 18)), ["344"]);
+        assert_eq!(rules(validate(&o("YES", "0", "U1"), 18)), ["345"]);
+        assert_eq!(rules(validate(&o("YES", "F2", "T1"), 17)), ["347"]);
+        assert_eq!(rules(validate(&o("YES", "F2", "Z1"), 17)), ["3001"]);
+        assert!(validate(&o("YES", "F2", "Z1"), 18).is_empty());
+        assert_eq!(rules(validate(&o("YES", "F2", "U1"), 16)), ["391"]);
+    }
+
+    #[test]
+    fn header_codes_come_from_the_record() {
+        assert_eq!(sex_code(Some("Female")), Some("F"));
+        assert_eq!(sex_code(Some(" male ")), Some("M"));
+        assert_eq!(sex_code(Some("Non-binary")), Some("U"));
+        assert_eq!(sex_code(Some("")), None);
+        assert_eq!(sex_code(None), None);
+        assert_eq!(ethnic_code(Some("Black African")), Some("BAFR"));
+        assert_eq!(ethnic_code(Some("wbri")), Some("WBRI"));
+        assert_eq!(ethnic_code(Some("Martian")), None);
     }
 
     #[test]

@@ -1118,7 +1118,12 @@ pub async fn apply_change(
                     "The date must be today or in the past",
                 ));
             } else {
-                for f in crate::domain::ssda903::validate(&oc3, dob, date) {
+                let age = crate::domain::ssda903::age_for(
+                    dob,
+                    date,
+                    state.config.policy.oc3_window_before_months,
+                );
+                for f in crate::domain::ssda903::validate(&oc3, age) {
                     if !errors.iter().any(|e| e.field == f.field) {
                         errors.push(FieldError::new(f.field, f.message));
                     }

@@ -10,4 +10,5 @@ mod oversight;
 mod performance;
 mod plans;
 mod reminders;
+mod returns;
 mod young_people;

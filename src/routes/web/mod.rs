@@ -8,6 +8,7 @@ pub mod home;
 pub mod oversight;
 pub mod performance;
 pub mod plans;
+pub mod returns;
 pub mod young_people;
 
 use askama::Template;
@@ -40,6 +41,8 @@ pub fn router() -> Router<AppState> {
         .route("/performance", get(performance::page))
         .route("/performance.csv", get(performance::csv))
         .route("/performance/{code}", get(performance::behind))
+        .route("/returns/ssda903", get(returns::page))
+        .route("/returns/ssda903/{file}", get(returns::download))
         .route("/account", get(account::show))
         .route("/account/reminders", post(account::save_reminders))
         .merge(young_people::router())
