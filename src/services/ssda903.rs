@@ -204,14 +204,15 @@ fn csv_line(cells: &[String]) -> String {
 
 /// One table of the extract as 903 CSV: `header` or `oc3`.
 pub fn csv(x: &Extract, table: &str) -> Option<String> {
-    let (columns, pick): (&[&str], fn(&Row) -> Vec<String>) = match table {
-        "header" => (&HEADER_COLUMNS, |r| r.header.to_vec()),
-        "oc3" => (&OC3_COLUMNS, |r| r.oc3.to_vec()),
+    let header = match table {
+        "header" => true,
+        "oc3" => false,
         _ => return None,
     };
+    let columns: &[&str] = if header { &HEADER_COLUMNS } else { &OC3_COLUMNS };
     let mut out = csv_line(&columns.iter().map(|c| c.to_string()).collect::<Vec<_>>());
     for r in &x.rows {
-        out.push_str(&csv_line(&pick(r)));
+        out.push_str(&csv_line(if header { &r.header } else { &r.oc3 }));
     }
     Some(out)
 }
