@@ -356,28 +356,24 @@ async fn send_rate(workers: usize, emails: usize, smtp_url: Option<String>) {
     let state = state_for(&db.url, &clock, &[("SMTP_URL", url)]).await;
     populate(&state, 25, clock.today()).await;
     let now = clock.now();
+    let text = "Hello Worker,\n\nThis is due in 14 days.\n".repeat(8);
+    let html = "<p>Hello Worker,</p><p>This is due in 14 days.</p>".repeat(8);
     let rows: Vec<email_outbox::ActiveModel> = (0..emails)
-        .map(|i| email_outbox::ActiveModel {
-            id: Set(uuid::Uuid::now_v7().to_string()),
-            recipient_id: Set("adviser-0".into()),
-            to_addr: Set("adviser-0@bench.test".into()),
-            kind: Set("due_in_14".into()),
-            item: Set(format!("bench:{i}")),
-            due: Set(now.date_naive()),
-            payload: Set("{}".into()),
-            subject: Set("Due in 14 days: Pathway plan review".into()),
-            body_text: Set("Hello Worker,\n\nThis is due in 14 days.\n".repeat(8)),
-            body_html: Set("<p>Hello Worker,</p><p>This is due in 14 days.</p>".repeat(8)),
-            status: Set("pending".into()),
-            attempts: Set(0),
-            max_attempts: Set(8),
-            run_at: Set(now),
-            locked_by: Set(None),
-            locked_until: Set(None),
-            last_error: Set(None),
-            digest_id: Set(None),
-            created_at: Set(now),
-            sent_at: Set(None),
+        .map(|i| {
+            pathway::jobs::outbox::NewEmail {
+                recipient_id: "adviser-0",
+                to: "adviser-0@bench.test",
+                kind: "due_in_14",
+                item: &format!("bench:{i}"),
+                due: now.date_naive(),
+                payload: "{}".into(),
+                subject: "Due in 14 days: Pathway plan review".into(),
+                text: text.clone(),
+                html: html.clone(),
+                status: "pending",
+                max_attempts: 8,
+            }
+            .row(now)
         })
         .collect();
     pathway::jobs::outbox::enqueue(&state.db, rows)

@@ -10,8 +10,8 @@ use std::collections::{HashMap, HashSet};
 
 use chrono::{DateTime, NaiveDate, Timelike, Utc};
 use sea_orm::{
-    ActiveValue::Set, ColumnTrait, ConnectionTrait, DbErr, EntityTrait, FromQueryResult,
-    QueryFilter, Statement, TryInsertResult,
+    ColumnTrait, ConnectionTrait, DbErr, EntityTrait, FromQueryResult, QueryFilter, Statement,
+    TryInsertResult,
 };
 
 use super::email::{self, Line, ReminderKind, Rendered};
@@ -312,6 +312,17 @@ async fn collect(
     Ok(items)
 }
 
+/// Where an item due on `due` stands on `today`, with this service's lead times and escalation.
+fn standing_on(state: &AppState, due: NaiveDate, today: NaiveDate) -> Standing {
+    standing(
+        due,
+        today,
+        &state.config.mail.lead_days,
+        state.config.policy.escalation_working_days,
+        &state.holidays,
+    )
+}
+
 /// Builds one outbox row.
 #[allow(clippy::too_many_arguments)]
 fn row(
@@ -325,28 +336,20 @@ fn row(
     rendered: Rendered,
     status: &str,
 ) -> email_outbox::ActiveModel {
-    email_outbox::ActiveModel {
-        id: Set(uuid::Uuid::now_v7().to_string()),
-        recipient_id: Set(recipient.id.clone()),
-        to_addr: Set(recipient.email.clone()),
-        kind: Set(kind.to_string()),
-        item: Set(item.to_string()),
-        due: Set(due),
-        payload: Set(serde_json::to_string(payload).unwrap_or_else(|_| "{}".into())),
-        subject: Set(rendered.subject),
-        body_text: Set(rendered.text),
-        body_html: Set(rendered.html),
-        status: Set(status.to_string()),
-        attempts: Set(0),
-        max_attempts: Set(state.config.mail.max_attempts),
-        run_at: Set(now),
-        locked_by: Set(None),
-        locked_until: Set(None),
-        last_error: Set(None),
-        digest_id: Set(None),
-        created_at: Set(now),
-        sent_at: Set(None),
+    outbox::NewEmail {
+        recipient_id: &recipient.id,
+        to: &recipient.email,
+        kind,
+        item,
+        due,
+        payload: serde_json::to_string(payload).unwrap_or_else(|_| "{}".into()),
+        subject: rendered.subject,
+        text: rendered.text,
+        html: rendered.html,
+        status,
+        max_attempts: state.config.mail.max_attempts,
     }
+    .row(now)
 }
 
 /// The single (non-digest) reminders `items` call for today: lead-time reminders, sent at once
@@ -363,13 +366,7 @@ fn single_rows(
     let cfg = &state.config;
     let mut out = Vec::new();
     for it in items {
-        let s = standing(
-            it.line.due,
-            today,
-            &cfg.mail.lead_days,
-            cfg.policy.escalation_working_days,
-            &state.holidays,
-        );
+        let s = standing_on(state, it.line.due, today);
         let (kind, which, status) = match (s, it.return_interview) {
             (Standing::DueWithin(_), true) => (
                 RETURN_INTERVIEW.to_string(),
@@ -605,13 +602,7 @@ async fn digests(
         if !it.can_be_overdue {
             continue;
         }
-        let s = standing(
-            it.line.due,
-            today,
-            &cfg.mail.lead_days,
-            cfg.policy.escalation_working_days,
-            &state.holidays,
-        );
+        let s = standing_on(state, it.line.due, today);
         if matches!(s, Standing::Overdue | Standing::Escalated)
             && !it.return_interview
             && !done.contains(&it.responsible)
@@ -697,12 +688,7 @@ async fn digests(
             );
             let id = am.id.clone().unwrap();
             let res = email_outbox::Entity::insert(am)
-                .on_conflict_do_nothing_on([
-                    email_outbox::Column::RecipientId,
-                    email_outbox::Column::Kind,
-                    email_outbox::Column::Item,
-                    email_outbox::Column::Due,
-                ])
+                .on_conflict_do_nothing_on(outbox::KEY)
                 .exec_without_returning(&txn)
                 .await?;
             let inserted = matches!(res, TryInsertResult::Inserted(n) if n > 0);

@@ -209,7 +209,11 @@ pub fn csv(x: &Extract, table: &str) -> Option<String> {
         "oc3" => false,
         _ => return None,
     };
-    let columns: &[&str] = if header { &HEADER_COLUMNS } else { &OC3_COLUMNS };
+    let columns: &[&str] = if header {
+        &HEADER_COLUMNS
+    } else {
+        &OC3_COLUMNS
+    };
     let mut out = csv_line(&columns.iter().map(|c| c.to_string()).collect::<Vec<_>>());
     for r in &x.rows {
         out.push_str(&csv_line(if header { &r.header } else { &r.oc3 }));

@@ -117,12 +117,7 @@ fn new_since(mail: &MailServer, mark: usize) -> Vec<Received> {
 #[tokio::test]
 async fn reminders_follow_the_clock_the_digest_groups_and_escalation_reaches_the_manager() {
     let mail = MailServer::start(free_port()).await;
-    let url = mail.url();
-    let app = TestApp::with_env(|e| {
-        e.insert("SMTP_URL".into(), url);
-        e.insert("DIGEST_HOUR".into(), "7".into());
-    })
-    .await;
+    let app = smtp_app(&mail, &[("DIGEST_HOUR", "7")]).await;
     app.seed().await;
 
     // Sam (adviser2) chooses the digest on the account page; Priya (adviser) keeps the default.
@@ -319,11 +314,7 @@ async fn reminders_follow_the_clock_the_digest_groups_and_escalation_reaches_the
 #[tokio::test]
 async fn a_recorded_return_sends_the_interview_reminder_at_once_and_once_only() {
     let mail = MailServer::start(free_port()).await;
-    let url = mail.url();
-    let app = TestApp::with_env(|e| {
-        e.insert("SMTP_URL".into(), url);
-    })
-    .await;
+    let app = smtp_app(&mail, &[]).await;
     app.seed().await;
     tick_and_send(&app).await;
     let mark = mail.all().len();
@@ -386,28 +377,34 @@ fn plain_row(
     item: &str,
     now: chrono::DateTime<Utc>,
 ) -> email_outbox::ActiveModel {
-    email_outbox::ActiveModel {
-        id: Set(uuid::Uuid::now_v7().to_string()),
-        recipient_id: Set(recipient.to_string()),
-        to_addr: Set(to.to_string()),
-        kind: Set("due_in_14".into()),
-        item: Set(item.to_string()),
-        due: Set(now.date_naive() + Duration::days(14)),
-        payload: Set("{}".into()),
-        subject: Set(format!("Due in 14 days: {item}")),
-        body_text: Set(format!("Reminder {item}")),
-        body_html: Set(format!("<p>Reminder {item}</p>")),
-        status: Set("pending".into()),
-        attempts: Set(0),
-        max_attempts: Set(3),
-        run_at: Set(now),
-        locked_by: Set(None),
-        locked_until: Set(None),
-        last_error: Set(None),
-        digest_id: Set(None),
-        created_at: Set(now),
-        sent_at: Set(None),
+    outbox::NewEmail {
+        recipient_id: recipient,
+        to,
+        kind: "due_in_14",
+        item,
+        due: now.date_naive() + Duration::days(14),
+        payload: "{}".into(),
+        subject: format!("Due in 14 days: {item}"),
+        text: format!("Reminder {item}"),
+        html: format!("<p>Reminder {item}</p>"),
+        status: "pending",
+        max_attempts: 3,
     }
+    .row(now)
+}
+
+/// A test app that sends to `mail`, with any other settings.
+async fn smtp_app(mail: &MailServer, extra: &[(&str, &str)]) -> TestApp {
+    let url = mail.url();
+    let extra: Vec<(String, String)> = extra
+        .iter()
+        .map(|(k, v)| (k.to_string(), v.to_string()))
+        .collect();
+    TestApp::with_env(move |e| {
+        e.insert("SMTP_URL".into(), url);
+        e.extend(extra);
+    })
+    .await
 }
 
 async fn one_user(app: &TestApp) -> String {
@@ -574,12 +571,7 @@ async fn after_the_last_attempt_an_email_is_shown_failed_and_an_administrator_ca
 #[tokio::test]
 async fn a_worker_killed_after_claiming_loses_its_lease_and_the_email_goes_once() {
     let mail = MailServer::start(free_port()).await;
-    let url = mail.url();
-    let app = TestApp::with_env(|e| {
-        e.insert("SMTP_URL".into(), url);
-        e.insert("OUTBOX_LEASE_SECONDS".into(), "300".into());
-    })
-    .await;
+    let app = smtp_app(&mail, &[("OUTBOX_LEASE_SECONDS", "300")]).await;
     let uid = one_user(&app).await;
     outbox::enqueue(
         &app.state.db,
@@ -614,11 +606,7 @@ async fn a_worker_killed_after_claiming_loses_its_lease_and_the_email_goes_once(
 #[tokio::test]
 async fn a_worker_told_to_stop_releases_what_it_has_not_sent() {
     let mail = MailServer::start(free_port()).await;
-    let url = mail.url();
-    let app = TestApp::with_env(|e| {
-        e.insert("SMTP_URL".into(), url);
-    })
-    .await;
+    let app = smtp_app(&mail, &[]).await;
     let uid = one_user(&app).await;
     let now = app.clock.now();
     let batch = (0..5)
@@ -642,11 +630,7 @@ async fn a_worker_told_to_stop_releases_what_it_has_not_sent() {
 #[tokio::test]
 async fn two_workers_send_a_thousand_due_reminders_exactly_once() {
     let mail = MailServer::start(free_port()).await;
-    let url = mail.url();
-    let app = TestApp::with_env(|e| {
-        e.insert("SMTP_URL".into(), url);
-    })
-    .await;
+    let app = smtp_app(&mail, &[]).await;
     let uid = one_user(&app).await;
     let now = app.clock.now();
     let batch: Vec<_> = (0..1000)
