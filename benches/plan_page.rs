@@ -14,54 +14,10 @@ use criterion::{Criterion, criterion_group, criterion_main};
 use http_body_util::BodyExt;
 use pathway::auth::jwt::TokenKind;
 use pathway::clock::{Clock, SystemClock};
-use pathway::domain::plan::{Action, Goal, PlanContent, Risk};
 use pathway::domain::working_days::BankHolidays;
 use pathway::services::plans::Part;
 use pathway::state::AppState;
 use tower::ServiceExt;
-
-fn full_plan(today: chrono::NaiveDate) -> PlanContent {
-    let mut p = PlanContent::empty();
-    let mut n = 0;
-    for (si, s) in p.sections.iter_mut().enumerate() {
-        s.in_my_words = "What I want people to know about this part of my life. ".repeat(6);
-        s.going_well = "Things that are going well. ".repeat(4);
-        s.worries = "Things I worry about. ".repeat(4);
-        s.others_views = "My foster carer and my aunt think this is going well. ".repeat(3);
-        // 40 actions across the sections: 3 per section, 4 in the first.
-        let count = if si == 0 { 4 } else { 3 };
-        let actions = (0..count)
-            .map(|i| {
-                n += 1;
-                Action {
-                    what: format!("Action {n}: a specific step towards the goal"),
-                    who: "Priya Shah (personal adviser)".into(),
-                    by_when: Some(today + chrono::Duration::days(30 + i)),
-                    status: "in_progress".into(),
-                    completed_on: None,
-                }
-            })
-            .collect();
-        s.goals.push(Goal {
-            text: "A goal in my own words".into(),
-            actions,
-        });
-    }
-    for i in 0..10 {
-        p.risks.push(Risk {
-            description: format!("Risk {i}: described in detail"),
-            likelihood: "medium".into(),
-            impact: "high".into(),
-            protective_factors: "Protective factors".into(),
-            mitigation: "Mitigation".into(),
-            plan_b_trigger: "Trigger".into(),
-            plan_b_response: "Response".into(),
-            plan_b_owner: "Team manager".into(),
-        });
-    }
-    p.contingency = "Overall contingency".into();
-    p
-}
 
 fn bench(c: &mut Criterion) {
     let rt = tokio::runtime::Runtime::new().expect("runtime");
@@ -116,7 +72,7 @@ fn bench(c: &mut Criterion) {
             &current,
             &plan.id,
             plan.lock_version,
-            Part::Whole(full_plan(SystemClock.today())),
+            Part::Whole(pathway::synthetic::full_plan(SystemClock.today())),
             &meta,
         )
         .await

@@ -109,3 +109,30 @@ pub async fn create_user(
         Err(e) => Err(anyhow::anyhow!("{e}")),
     }
 }
+
+/// `seed-synthetic --young-people N [--seed S]`: how many, and the seed (default 1).
+pub fn parse_synthetic(args: &[String]) -> Result<(usize, u64), String> {
+    let mut n = None;
+    let mut seed = 1;
+    let mut it = args.iter();
+    while let Some(a) = it.next() {
+        match a.as_str() {
+            "--young-people" => {
+                n = Some(
+                    it.next()
+                        .and_then(|v| v.replace('_', "").parse::<usize>().ok())
+                        .filter(|v| *v > 0)
+                        .ok_or("--young-people needs a positive whole number")?,
+                );
+            }
+            "--seed" => {
+                seed = it
+                    .next()
+                    .and_then(|v| v.parse::<u64>().ok())
+                    .ok_or("--seed needs a whole number")?;
+            }
+            other => return Err(format!("unknown option {other}")),
+        }
+    }
+    Ok((n.ok_or("say how many: --young-people N")?, seed))
+}

@@ -18,5 +18,6 @@ pub mod routes;
 pub mod seed;
 pub mod services;
 pub mod state;
+pub mod synthetic;
 pub mod telemetry;
 pub mod views;

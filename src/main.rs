@@ -4,11 +4,14 @@ use std::process::ExitCode;
 
 use pathway::config::Config;
 
-const USAGE: &str = "usage: pathway [serve | worker | migrate | seed-demo | create-user --email EMAIL [--name NAME] [--role adviser|manager|senior_manager|none] [--admin]]
+const USAGE: &str = "usage: pathway [serve | worker | migrate | seed-demo | seed-synthetic --young-people N [--seed S] | refresh-indicators | create-user --email EMAIL [--name NAME] [--role adviser|manager|senior_manager|none] [--admin]]
   serve        run the web service (the default), with reminders unless RUN_JOBS=false
   worker       run only the reminder scheduler and email workers
   migrate      apply database migrations and exit
   seed-demo    load the demo authority into an empty database
+  seed-synthetic  load a synthetic authority of N young people (the same for the same seed) into
+               an empty database, for load tests; every password is DEMO_PASSWORD
+  refresh-indicators  work out the performance indicators now
   create-user  create a user; the password is read from standard input";
 
 #[tokio::main]
@@ -47,6 +50,28 @@ async fn main() -> ExitCode {
                 )),
                 Err(e) => Err(anyhow::anyhow!("{e}")),
             },
+            Err(e) => Err(e),
+        },
+        "seed-synthetic" => match (pathway::cli::parse_synthetic(&args[1..]), config.app_env) {
+            (_, pathway::config::AppEnv::Production) => Err(anyhow::anyhow!(
+                "synthetic data is never loaded with APP_ENV=production"
+            )),
+            (Err(e), _) => Err(anyhow::anyhow!("{e}\n{USAGE}")),
+            (Ok((n, seed)), _) => match pathway::app::prepare(config).await {
+                Ok(state) => pathway::synthetic::generate(&state, n, seed).await.map(|s| {
+                    println!(
+                        "Loaded {} young people, {} teams and {} accounts (adviser-0@synthetic.test and so on)",
+                        s.young_people, s.teams, s.users
+                    )
+                }),
+                Err(e) => Err(e),
+            },
+        },
+        "refresh-indicators" => match pathway::app::prepare(config).await {
+            Ok(state) => pathway::services::indicators::refresh(&state)
+                .await
+                .map(|rows| println!("Indicators worked out: {rows} figures"))
+                .map_err(|e| anyhow::anyhow!("{e}")),
             Err(e) => Err(e),
         },
         "create-user" => match pathway::cli::parse_create_user(&args[1..]) {

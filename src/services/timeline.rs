@@ -223,12 +223,33 @@ pub async fn recompute<C: ConnectionTrait>(
         .filter(milestone::Column::YoungPersonId.eq(id.clone()))
         .exec(db)
         .await?;
-    let rows: Vec<milestone::ActiveModel> = tl
+    let s = stored(&id, &tl, now);
+    if !s.rows.is_empty() {
+        milestone::Entity::insert_many(s.rows).exec(db).await?;
+    }
+    let mut am: young_person::ActiveModel = record.person.into();
+    am.legal_status = Set(s.legal_status);
+    am.next_due = Set(s.next_due);
+    am.overdue_count = Set(s.overdue);
+    am.update(db).await?;
+    Ok(tl)
+}
+
+/// What is stored from a timeline: a milestone row each, and the summary on the young person.
+pub struct Stored {
+    pub rows: Vec<milestone::ActiveModel>,
+    pub legal_status: String,
+    pub next_due: Option<NaiveDate>,
+    pub overdue: i32,
+}
+
+pub fn stored(young_person_id: &str, tl: &Timeline, now: chrono::DateTime<chrono::Utc>) -> Stored {
+    let rows = tl
         .milestones
         .iter()
         .map(|m| milestone::ActiveModel {
             id: Set(uuid::Uuid::now_v7().to_string()),
-            young_person_id: Set(id.clone()),
+            young_person_id: Set(young_person_id.to_string()),
             code: Set(m.code.code().to_string()),
             due: Set(m.due),
             state: Set(state_code(m.state).to_string()),
@@ -240,9 +261,6 @@ pub async fn recompute<C: ConnectionTrait>(
             computed_at: Set(now),
         })
         .collect();
-    if !rows.is_empty() {
-        milestone::Entity::insert_many(rows).exec(db).await?;
-    }
     let open: Vec<_> = tl
         .milestones
         .iter()
@@ -252,13 +270,12 @@ pub async fn recompute<C: ConnectionTrait>(
         .iter()
         .filter(|m| m.state == timeline::MilestoneState::Overdue)
         .count();
-    let next_due = open.iter().map(|m| m.due).min();
-    let mut am: young_person::ActiveModel = record.person.into();
-    am.legal_status = Set(tl.status.status.code().to_string());
-    am.next_due = Set(next_due);
-    am.overdue_count = Set(i32::try_from(overdue).unwrap_or(i32::MAX));
-    am.update(db).await?;
-    Ok(tl)
+    Stored {
+        rows,
+        legal_status: tl.status.status.code().to_string(),
+        next_due: open.iter().map(|m| m.due).min(),
+        overdue: i32::try_from(overdue).unwrap_or(i32::MAX),
+    }
 }
 
 pub fn state_code(s: timeline::MilestoneState) -> &'static str {
