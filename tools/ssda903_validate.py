@@ -4,7 +4,8 @@ over a Header and an OC3 table in the 903 CSV layout.
     python tools/ssda903_validate.py DIR [--year 2026] [--authority E09000003]
 
 DIR holds header.csv and oc3.csv. Prints one JSON object per failure
-({"child", "rule", "table", "column", "message"}) and exits 1 if there is any, else 0.
+({"child", "rule", "table", "column", "message"}) and exits 1 if there is any, 0 if there is
+none, and 2 if the validator could not run (a file it did not recognise, say).
 """
 
 import argparse
@@ -40,7 +41,13 @@ def main() -> int:
         registry=registry,
         selected_rules=None,
     )
+    tables = [t for t in v.ds_results if t != "metadata"]
+    if sorted(tables) != ["Header", "OC3"]:
+        print(f"expected the Header and OC3 tables, read {sorted(tables)}", file=sys.stderr)
+        return 2
     report = Report(v.ds_results, registry)
+    if len(report.error_report) == 0:
+        return 0
     issues = lac_validator.create_issue_df(report.report, report.error_report)
     seen = set()
     for _, row in issues.iterrows():
@@ -63,4 +70,8 @@ def main() -> int:
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    try:
+        sys.exit(main())
+    except Exception as e:  # the validator itself failed: never a pass
+        print(f"the validator failed: {e!r}", file=sys.stderr)
+        sys.exit(2)
