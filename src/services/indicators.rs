@@ -6,8 +6,8 @@ use std::collections::HashMap;
 
 use chrono::{DateTime, NaiveDate, Utc};
 use sea_orm::{
-    ActiveValue::Set, ColumnTrait, ConnectionTrait, DbErr, EntityTrait, QueryFilter, QueryOrder,
-    QuerySelect,
+    ActiveValue::Set, ColumnTrait, Condition, ConnectionTrait, DbErr, EntityTrait, QueryFilter,
+    QueryOrder, QuerySelect,
 };
 
 use crate::auth::{CurrentUser, Role};
@@ -68,28 +68,17 @@ pub async fn scopes_for(
     state: &AppState,
     caller: &CurrentUser,
 ) -> Result<Vec<(Scope, String)>, AppError> {
-    let teams = team::Entity::find()
-        .order_by_asc(team::Column::Name)
-        .all(&state.db)
-        .await?;
-    let users = user::Entity::find()
-        .filter(user::Column::Role.is_in(["adviser", "manager"]))
-        .order_by_asc(user::Column::Name)
-        .all(&state.db)
-        .await?;
     let mut out = Vec::new();
-    let visible_teams: Vec<&team::Model> = match caller.role {
-        Role::SeniorManager => {
-            out.push((Scope::Authority, "The whole authority".to_string()));
-            teams.iter().collect()
+    let mut teams = team::Entity::find().order_by_asc(team::Column::Name);
+    match caller.role {
+        Role::SeniorManager => out.push((Scope::Authority, "The whole authority".to_string())),
+        Role::Manager => {
+            let mut mine = Condition::any().add(team::Column::ManagerId.eq(caller.id()));
+            if let Some(t) = &caller.user.team_id {
+                mine = mine.add(team::Column::Id.eq(t.clone()));
+            }
+            teams = teams.filter(mine);
         }
-        Role::Manager => teams
-            .iter()
-            .filter(|t| {
-                t.manager_id.as_deref() == Some(caller.id())
-                    || caller.user.team_id.as_deref() == Some(t.id.as_str())
-            })
-            .collect(),
         Role::Adviser => {
             out.push((
                 Scope::Adviser(caller.id().to_string()),
@@ -98,7 +87,15 @@ pub async fn scopes_for(
             return Ok(out);
         }
         _ => return Ok(out),
-    };
+    }
+    let teams = teams.all(&state.db).await?;
+    let visible_teams: Vec<&team::Model> = teams.iter().collect();
+    let users = user::Entity::find()
+        .filter(user::Column::Role.eq("adviser"))
+        .filter(user::Column::TeamId.is_in(teams.iter().map(|t| t.id.clone())))
+        .order_by_asc(user::Column::Name)
+        .all(&state.db)
+        .await?;
     for t in &visible_teams {
         out.push((Scope::Team(t.id.clone()), t.name.clone()));
     }

@@ -77,9 +77,14 @@ pub async fn summary(
     let advisers = members(state, caller).await?;
     let people = young_people::list(state, caller).await?;
     let ids: Vec<String> = people.iter().map(|p| p.id.clone()).collect();
-    let submitted = plan::Entity::find()
+    // Only whose plans wait, never their content.
+    use sea_orm::QuerySelect;
+    let submitted: Vec<String> = plan::Entity::find()
+        .select_only()
+        .column(plan::Column::YoungPersonId)
         .filter(plan::Column::Status.eq("submitted"))
         .filter(plan::Column::YoungPersonId.is_in(ids))
+        .into_tuple()
         .all(&state.db)
         .await?;
     let owners: Vec<String> = advisers.iter().map(|(a, _)| a.id.clone()).collect();
@@ -96,7 +101,7 @@ pub async fn summary(
             overdue: mine.iter().map(|p| i64::from(p.overdue_count)).sum(),
             plans_awaiting_approval: submitted
                 .iter()
-                .filter(|p| mine_ids.contains(&p.young_person_id.as_str()))
+                .filter(|p| mine_ids.contains(&p.as_str()))
                 .count(),
             supervision: oversight::supervision_status_of(state, &a).await?,
             audit_actions_open: actions.iter().filter(|x| x.owner_id == a.id).count(),
