@@ -888,9 +888,9 @@ fn finish(d: Draft, input: &TimelineInput, eligibility: Option<NaiveDate>) -> Mi
             }
             Ok(()) => {
                 let latest = override_limit(d.code, input.history.dob, eligibility, input.holidays);
-                if o.due < input.history.dob {
+                if o.due <= input.history.dob {
                     rule.push_str(&format!(
-                        "; override to {} not applied: before the date of birth",
+                        "; override to {} not applied: not after the date of birth",
                         o.due
                     ));
                 } else if let Some((limit, why)) = latest.filter(|(limit, _)| o.due > *limit) {

