@@ -89,6 +89,13 @@ pub async fn summary(
         .await?;
     let owners: Vec<String> = advisers.iter().map(|(a, _)| a.id.clone()).collect();
     let actions = oversight::open_actions_for(state, &owners).await?;
+    // Every adviser's supervision in one query, not one each.
+    let sessions = crate::entities::supervision::Entity::find()
+        .filter(crate::entities::supervision::Column::AdviserId.is_in(owners.clone()))
+        .all(&state.db)
+        .await?;
+    let today = state.clock.today();
+    let due_soon = i64::from(state.config.policy.due_soon_days);
     let mut out = vec![];
     for (a, team_name) in advisers {
         let mine: Vec<&young_person::Model> = people
@@ -103,7 +110,20 @@ pub async fn summary(
                 .iter()
                 .filter(|p| mine_ids.contains(&p.as_str()))
                 .count(),
-            supervision: oversight::supervision_status_of(state, &a).await?,
+            supervision: {
+                let mine: Vec<crate::entities::supervision::Model> = sessions
+                    .iter()
+                    .filter(|s| s.adviser_id == a.id)
+                    .cloned()
+                    .collect();
+                oversight::supervision_status(
+                    &a,
+                    &mine,
+                    state.config.supervision_interval_months(&a.role),
+                    due_soon,
+                    today,
+                )
+            },
             audit_actions_open: actions.iter().filter(|x| x.owner_id == a.id).count(),
             team: team_name,
             id: a.id,
