@@ -69,3 +69,17 @@ pub async fn begin_write(db: &DatabaseConnection) -> Result<sea_orm::DatabaseTra
     })
     .await
 }
+
+/// A raw statement written with `$1`-style placeholders, for either database: SQLite takes them
+/// as `?1`, PostgreSQL as written.
+pub fn statement(
+    backend: sea_orm::DatabaseBackend,
+    sql: &str,
+    values: Vec<sea_orm::Value>,
+) -> sea_orm::Statement {
+    let sql = match backend {
+        sea_orm::DatabaseBackend::Sqlite => sql.replace('$', "?"),
+        _ => sql.to_string(),
+    };
+    sea_orm::Statement::from_sql_and_values(backend, sql, values)
+}

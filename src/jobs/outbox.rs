@@ -17,9 +17,7 @@ use lettre::message::header::{HeaderName, HeaderValue};
 use lettre::message::{Mailbox, MultiPart, header::Header};
 use lettre::{AsyncSmtpTransport, AsyncTransport, Message, Tokio1Executor};
 use sea_orm::sea_query::{Expr, ExprTrait};
-use sea_orm::{
-    ColumnTrait, ConnectionTrait, DatabaseBackend, DbErr, EntityTrait, QueryFilter, Statement,
-};
+use sea_orm::{ColumnTrait, ConnectionTrait, DatabaseBackend, DbErr, EntityTrait, QueryFilter};
 use tokio::sync::watch;
 
 use crate::config::MailConfig;
@@ -96,14 +94,6 @@ pub async fn enqueue<C: ConnectionTrait>(
     Ok(())
 }
 
-/// Rewrites `$1`-style placeholders for SQLite (`?1`); PostgreSQL takes them as written.
-fn for_backend(backend: DatabaseBackend, sql: &str) -> String {
-    match backend {
-        DatabaseBackend::Sqlite => sql.replace('$', "?"),
-        _ => sql.to_string(),
-    }
-}
-
 /// Claims up to `limit` rows that are due, or whose lease has expired, for `worker`.
 ///
 /// PostgreSQL: `FOR UPDATE SKIP LOCKED`, so workers on any number of nodes take disjoint rows
@@ -122,7 +112,7 @@ pub async fn claim(
     } else {
         ""
     };
-    let sql = for_backend(
+    let stmt = crate::db::statement(
         backend,
         &format!(
             "UPDATE email_outbox SET status = 'sending', locked_by = $1, locked_until = $2, \
@@ -133,11 +123,7 @@ pub async fn claim(
                ORDER BY run_at, id LIMIT $4{lock}) \
              RETURNING *"
         ),
-    );
-    let stmt = Statement::from_sql_and_values(
-        backend,
-        sql,
-        [
+        vec![
             worker.into(),
             until.into(),
             now.into(),

@@ -10,8 +10,8 @@ use std::collections::{HashMap, HashSet};
 
 use chrono::{DateTime, NaiveDate, Timelike, Utc};
 use sea_orm::{
-    ColumnTrait, ConnectionTrait, DbErr, EntityTrait, FromQueryResult, QueryFilter, Statement,
-    TryInsertResult,
+    ColumnTrait, ConnectionTrait, DbErr, EntityTrait, FromQueryResult, QueryFilter, QuerySelect,
+    Statement, TryInsertResult,
 };
 
 use super::email::{self, Line, ReminderKind, Rendered};
@@ -154,13 +154,7 @@ struct ActionRow {
 }
 
 fn stmt<C: ConnectionTrait>(db: &C, sql: &str, values: Vec<sea_orm::Value>) -> Statement {
-    let backend = db.get_database_backend();
-    let sql = if backend == sea_orm::DatabaseBackend::Sqlite {
-        sql.replace('$', "?")
-    } else {
-        sql.to_string()
-    };
-    Statement::from_sql_and_values(backend, sql, values)
+    crate::db::statement(db.get_database_backend(), sql, values)
 }
 
 /// Which items a pass needs: those coming up (with any return home interview past its 72 hours),
@@ -508,7 +502,11 @@ pub async fn tick(state: &AppState) -> Result<TickReport, DbErr> {
     // this only saves rendering them again every tick). Lead-time keys are due today or later;
     // overdue return home interview keys are few.
     let existing: Vec<(String, String, String, NaiveDate)> = email_outbox::Entity::find()
-        .select_only_key()
+        .select_only()
+        .column(email_outbox::Column::RecipientId)
+        .column(email_outbox::Column::Kind)
+        .column(email_outbox::Column::Item)
+        .column(email_outbox::Column::Due)
         .filter(
             sea_orm::Condition::any()
                 .add(email_outbox::Column::Due.gte(today))
@@ -560,21 +558,6 @@ pub async fn tick(state: &AppState) -> Result<TickReport, DbErr> {
     Ok(report)
 }
 
-trait SelectKey {
-    fn select_only_key(self) -> Self;
-}
-
-impl SelectKey for sea_orm::Select<email_outbox::Entity> {
-    fn select_only_key(self) -> Self {
-        use sea_orm::QuerySelect;
-        self.select_only()
-            .column(email_outbox::Column::RecipientId)
-            .column(email_outbox::Column::Kind)
-            .column(email_outbox::Column::Item)
-            .column(email_outbox::Column::Due)
-    }
-}
-
 /// Builds today's digest for everyone who has something in it and has not had one today.
 async fn digests(
     state: &AppState,
@@ -583,7 +566,6 @@ async fn digests(
     now: DateTime<Utc>,
     today: NaiveDate,
 ) -> Result<usize, DbErr> {
-    use sea_orm::QuerySelect;
     let cfg = &state.config;
     let done: HashSet<String> = email_outbox::Entity::find()
         .select_only()

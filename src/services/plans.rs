@@ -705,16 +705,7 @@ async fn transition(
             .one(&txn)
             .await?
             .ok_or(AppError::NotFound)?;
-        let tl = crate::services::timeline::recompute(
-            &txn,
-            &state.config.policy,
-            &state.holidays,
-            person.clone(),
-            today,
-            now,
-        )
-        .await?;
-        crate::jobs::reminders::enqueue_for_person(state, &txn, &person, &tl).await?;
+        crate::services::young_people::recompute_in(state, &txn, person).await?;
     }
     let p = plan_entity::Entity::find_by_id(loaded.plan.id.clone())
         .one(&txn)

@@ -378,7 +378,9 @@ async fn local_id_taken<C: sea_orm::ConnectionTrait>(
     Ok(q.one(db).await?.is_some())
 }
 
-async fn recompute_in(
+/// Recomputes a changed record's timeline in the change's transaction, and enqueues the
+/// reminders the change makes due with it.
+pub(crate) async fn recompute_in(
     state: &AppState,
     txn: &DatabaseTransaction,
     person: young_person::Model,
@@ -398,13 +400,23 @@ async fn recompute_in(
 }
 
 /// Recomputes one young person's stored timeline (used after seeding and by the daily refresh).
+/// Nothing changed in the record, so nothing is enqueued here: what the calendar makes due is
+/// the scheduler tick's to enqueue.
 pub async fn recompute(state: &AppState, id: &str) -> Result<(), AppError> {
     let txn = crate::db::begin_write(&state.db).await?;
     let person = young_person::Entity::find_by_id(id.to_string())
         .one(&txn)
         .await?
         .ok_or(AppError::NotFound)?;
-    recompute_in(state, &txn, person).await?;
+    timeline::recompute(
+        &txn,
+        &state.config.policy,
+        &state.holidays,
+        person,
+        state.clock.today(),
+        state.clock.now(),
+    )
+    .await?;
     txn.commit().await?;
     Ok(())
 }
