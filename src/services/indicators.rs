@@ -155,8 +155,7 @@ pub async fn load_facts<C: ConnectionTrait>(
             },
         });
     }
-    let filter_ids = |ids: &[String]| ids.to_vec();
-    let ids: Option<Vec<String>> = only.map(filter_ids);
+    let ids: Option<Vec<String>> = only.map(<[String]>::to_vec);
     macro_rules! scoped {
         ($q:expr, $col:expr) => {
             match &ids {
@@ -307,12 +306,52 @@ fn add(totals: &mut HashMap<Key, (u32, u32)>, scope: Scope, t: &Tally) {
     e.1 += t.den;
 }
 
+/// Whether a practitioner's supervision is within their interval on `as_of`: the same
+/// SUPERVISION rule as the team page (`oversight::supervision_status`), from the sessions held by
+/// then. Someone never supervised does not meet it.
+fn supervised(
+    state: &AppState,
+    u: &user::Model,
+    sessions: &[supervision::Model],
+    as_of: NaiveDate,
+) -> bool {
+    let held: Vec<supervision::Model> = sessions
+        .iter()
+        .filter(|s| s.session_date <= as_of)
+        .cloned()
+        .collect();
+    let status = crate::services::oversight::supervision_status(
+        u,
+        &held,
+        state.config.supervision_interval_months(&u.role),
+        i64::from(state.config.policy.due_soon_days),
+        as_of,
+    );
+    status.last.is_some() && status.state != "overdue"
+}
+
+/// Every practitioner's supervision sessions, in one query.
+async fn sessions_of(
+    state: &AppState,
+    staff: &[user::Model],
+) -> Result<HashMap<String, Vec<supervision::Model>>, DbErr> {
+    let mut by: HashMap<String, Vec<supervision::Model>> = HashMap::new();
+    for s in supervision::Entity::find()
+        .filter(supervision::Column::AdviserId.is_in(staff.iter().map(|u| u.id.clone())))
+        .all(&state.db)
+        .await?
+    {
+        by.entry(s.adviser_id.clone()).or_default().push(s);
+    }
+    Ok(by)
+}
+
 /// Adds up every young person's tallies, and the practitioners' supervision, on `as_of`.
 fn totals(
     state: &AppState,
     loaded: &[Loaded],
     staff: &[user::Model],
-    last_supervision: &HashMap<String, Vec<NaiveDate>>,
+    sessions: &HashMap<String, Vec<supervision::Model>>,
     team_of: &HashMap<String, String>,
     as_of: NaiveDate,
     current: bool,
@@ -335,12 +374,12 @@ fn totals(
         if u.created_at.date_naive() > as_of {
             continue;
         }
-        let months = state.config.supervision_interval_months(&u.role);
-        let last = last_supervision
-            .get(&u.id)
-            .and_then(|ds| ds.iter().filter(|d| **d <= as_of).max().copied());
-        let start = last.unwrap_or_else(|| u.created_at.date_naive());
-        let meets = last.is_some() && crate::domain::age::add_months(start, months) >= as_of;
+        let meets = supervised(
+            state,
+            u,
+            sessions.get(&u.id).map_or(&[], Vec::as_slice),
+            as_of,
+        );
         let t = Tally {
             code: "supervision_in_interval",
             band: None,
@@ -387,29 +426,11 @@ pub async fn refresh(state: &AppState) -> Result<usize, DbErr> {
         .into_iter()
         .filter_map(|u| u.team_id.map(|t| (u.id, t)))
         .collect();
-    let mut last_supervision: HashMap<String, Vec<NaiveDate>> = HashMap::new();
-    let sessions: Vec<(String, NaiveDate)> = supervision::Entity::find()
-        .select_only()
-        .column(supervision::Column::AdviserId)
-        .column(supervision::Column::SessionDate)
-        .into_tuple()
-        .all(&state.db)
-        .await?;
-    for (who, on) in sessions {
-        last_supervision.entry(who).or_default().push(on);
-    }
+    let sessions = sessions_of(state, &staff).await?;
 
     let mut written = 0;
     for (period, current) in periods {
-        let totals = totals(
-            state,
-            &loaded,
-            &staff,
-            &last_supervision,
-            &team_of,
-            period,
-            current,
-        );
+        let totals = totals(state, &loaded, &staff, &sessions, &team_of, period, current);
         let rows: Vec<indicator_value::ActiveModel> = totals
             .into_iter()
             .map(
@@ -527,25 +548,26 @@ pub async fn behind(
             .order_by_asc(user::Column::Name)
             .all(&state.db)
             .await?;
-        let mut out = Vec::new();
-        for u in staff {
-            let inside = match scope {
+        let staff: Vec<user::Model> = staff
+            .into_iter()
+            .filter(|u| match scope {
                 Scope::Authority => true,
                 Scope::Team(t) => u.team_id.as_deref() == Some(t.as_str()),
                 Scope::Adviser(a) => &u.id == a,
-            };
-            if !inside {
-                continue;
-            }
-            let s = crate::services::oversight::supervision_status_of(state, &u)
-                .await
-                .map_err(|e| DbErr::Custom(e.to_string()))?;
-            out.push((
-                format!("/advisers/{}/supervision", u.id),
-                u.name.clone(),
-                s.state != "overdue" && s.last.is_some(),
-            ));
-        }
+            })
+            .collect();
+        let sessions = sessions_of(state, &staff).await?;
+        let out = staff
+            .iter()
+            .map(|u| {
+                let mine = sessions.get(&u.id).map_or(&[][..], Vec::as_slice);
+                (
+                    format!("/advisers/{}/supervision", u.id),
+                    u.name.clone(),
+                    supervised(state, u, mine, today),
+                )
+            })
+            .collect();
         return Ok(out);
     }
     let mut people = young_person::Entity::find()
