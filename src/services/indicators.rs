@@ -415,16 +415,14 @@ pub async fn refresh(state: &AppState) -> Result<usize, DbErr> {
     periods.push((today, true));
 
     let loaded = load_facts(&state.db, None).await?;
-    let staff: Vec<user::Model> = user::Entity::find()
-        .filter(user::Column::Role.is_in(["adviser", "manager"]))
-        .filter(user::Column::Disabled.eq(false))
-        .all(&state.db)
-        .await?;
-    let team_of: HashMap<String, String> = user::Entity::find()
-        .all(&state.db)
-        .await?
+    let users = user::Entity::find().all(&state.db).await?;
+    let team_of: HashMap<String, String> = users
+        .iter()
+        .filter_map(|u| u.team_id.clone().map(|t| (u.id.clone(), t)))
+        .collect();
+    let staff: Vec<user::Model> = users
         .into_iter()
-        .filter_map(|u| u.team_id.map(|t| (u.id, t)))
+        .filter(|u| matches!(u.role.as_str(), "adviser" | "manager") && !u.disabled)
         .collect();
     let sessions = sessions_of(state, &staff).await?;
 
