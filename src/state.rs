@@ -14,6 +14,8 @@ pub struct AppState {
     pub config: Arc<Config>,
     pub clock: Arc<dyn Clock>,
     pub holidays: Arc<BankHolidays>,
+    /// Commits audit entries for views in groups (see `services::audit::AuditWriter`).
+    pub audit: Arc<crate::services::audit::AuditWriter>,
     /// Caps concurrent argon2 hashes (19 MiB each) so a login flood cannot exhaust memory.
     pub hashing: Arc<Semaphore>,
     /// The day this node last finished building digests, so later ticks that day skip the work.
@@ -34,6 +36,7 @@ impl AppState {
             config: Arc::new(config),
             clock,
             holidays: Arc::new(holidays),
+            audit: Arc::default(),
             hashing: Arc::new(Semaphore::new(4)),
             digests_built_on: Arc::new(std::sync::Mutex::new(None)),
             indicators_refreshed_at: Arc::new(std::sync::Mutex::new(None)),

@@ -4,7 +4,8 @@
 use std::collections::HashMap;
 
 use chrono::NaiveDate;
-use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder};
+use sea_orm::sea_query::{Expr, ExprTrait};
+use sea_orm::{ColumnTrait, EntityTrait, JoinType, QueryFilter, QueryOrder, QuerySelect};
 use serde::Serialize;
 
 use crate::auth::{CurrentUser, Role};
@@ -71,45 +72,80 @@ pub async fn summary(
     state: &AppState,
     caller: &CurrentUser,
 ) -> Result<Vec<AdviserSummary>, AppError> {
+    Ok(overview(state, caller).await?.rows)
+}
+
+/// The team page: a row per practitioner, and how many plans in the caller's scope wait for
+/// approval (the manager's own cases included, as on the list behind that number).
+pub struct TeamOverview {
+    pub rows: Vec<AdviserSummary>,
+    pub awaiting_approval: usize,
+}
+
+/// Counts come from the database grouped by adviser, never by loading the young people: a
+/// manager's page costs the same few indexed reads whether the team holds 200 cases or the
+/// senior manager's view holds 100,000.
+pub async fn overview(state: &AppState, caller: &CurrentUser) -> Result<TeamOverview, AppError> {
     if !caller.role.is_manager() {
         return Err(AppError::NotFound);
     }
     let advisers = members(state, caller).await?;
-    let people = young_people::list(state, caller).await?;
-    let ids: Vec<String> = people.iter().map(|p| p.id.clone()).collect();
-    // Only whose plans wait, never their content.
-    use sea_orm::QuerySelect;
-    let submitted: Vec<String> = plan::Entity::find()
+    let caseloads: HashMap<Option<String>, (i64, i64)> = young_person::Entity::find()
         .select_only()
-        .column(plan::Column::YoungPersonId)
-        .filter(plan::Column::Status.eq("submitted"))
-        .filter(plan::Column::YoungPersonId.is_in(ids))
-        .into_tuple()
+        .column(young_person::Column::AdviserId)
+        .column_as(young_person::Column::Id.count(), "people")
+        .column_as(
+            Expr::col((young_person::Entity, young_person::Column::OverdueCount))
+                .sum()
+                .cast_as("bigint"),
+            "overdue",
+        )
+        .filter(young_people::scope(caller))
+        .group_by(young_person::Column::AdviserId)
+        .into_tuple::<(Option<String>, i64, Option<i64>)>()
         .all(&state.db)
-        .await?;
+        .await?
+        .into_iter()
+        .map(|(a, n, o)| (a, (n, o.unwrap_or(0))))
+        .collect();
+    // Only whose plans wait, never their content.
+    let submitted: HashMap<Option<String>, i64> = plan::Entity::find()
+        .select_only()
+        .column(young_person::Column::AdviserId)
+        .column_as(plan::Column::Id.count(), "plans")
+        .join(
+            JoinType::InnerJoin,
+            plan::Entity::belongs_to(young_person::Entity)
+                .from(plan::Column::YoungPersonId)
+                .to(young_person::Column::Id)
+                .into(),
+        )
+        .filter(plan::Column::Status.eq("submitted"))
+        .filter(young_people::scope(caller))
+        .group_by(young_person::Column::AdviserId)
+        .into_tuple::<(Option<String>, i64)>()
+        .all(&state.db)
+        .await?
+        .into_iter()
+        .collect();
     let owners: Vec<String> = advisers.iter().map(|(a, _)| a.id.clone()).collect();
     let actions = oversight::open_actions_for(state, &owners).await?;
     // Every adviser's supervision in one query, not one each.
     let sessions = crate::entities::supervision::Entity::find()
-        .filter(crate::entities::supervision::Column::AdviserId.is_in(owners.clone()))
+        .filter(crate::entities::supervision::Column::AdviserId.is_in(owners))
         .all(&state.db)
         .await?;
     let today = state.clock.today();
     let due_soon = i64::from(state.config.policy.due_soon_days);
-    let mut out = vec![];
+    let count = |n: i64| usize::try_from(n).unwrap_or(0);
+    let mut rows = vec![];
     for (a, team_name) in advisers {
-        let mine: Vec<&young_person::Model> = people
-            .iter()
-            .filter(|p| p.adviser_id.as_deref() == Some(a.id.as_str()))
-            .collect();
-        let mine_ids: Vec<&str> = mine.iter().map(|p| p.id.as_str()).collect();
-        out.push(AdviserSummary {
-            caseload: mine.len(),
-            overdue: mine.iter().map(|p| i64::from(p.overdue_count)).sum(),
-            plans_awaiting_approval: submitted
-                .iter()
-                .filter(|p| mine_ids.contains(&p.as_str()))
-                .count(),
+        let key = Some(a.id.clone());
+        let (caseload, overdue) = caseloads.get(&key).copied().unwrap_or((0, 0));
+        rows.push(AdviserSummary {
+            caseload: count(caseload),
+            overdue,
+            plans_awaiting_approval: count(submitted.get(&key).copied().unwrap_or(0)),
             supervision: {
                 let mine: Vec<crate::entities::supervision::Model> = sessions
                     .iter()
@@ -130,7 +166,10 @@ pub async fn summary(
             name: a.name,
         });
     }
-    Ok(out)
+    Ok(TeamOverview {
+        rows,
+        awaiting_approval: count(submitted.values().sum()),
+    })
 }
 
 #[derive(Debug, Clone, Serialize, utoipa::ToSchema)]

@@ -266,3 +266,60 @@ async fn the_audit_log_can_be_filtered_by_action() {
         "{rows:?}"
     );
 }
+
+/// Views are audited through a group commit; under concurrency every view must still have
+/// exactly its own entry, with the right person and record, before its page is served.
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn every_concurrent_view_is_audited_once_with_its_own_viewer() {
+    let app = TestApp::new().await;
+    app.seed().await;
+    let cases = [
+        ("adviser@demo.test", "BAR-1001"),
+        ("adviser2@demo.test", "BAR-1005"),
+    ];
+    let mut who = vec![];
+    for (email, local) in cases {
+        who.push((
+            app.token(email).await,
+            app.user_id(email).await,
+            app.young_person_id(local).await,
+        ));
+    }
+    let mut tasks = tokio::task::JoinSet::new();
+    for round in 0..40 {
+        for (token, _, person) in &who {
+            let router = app.router.clone();
+            let req = axum::http::Request::builder()
+                .uri(format!("/api/v1/young-people/{person}"))
+                .header("authorization", format!("Bearer {token}"))
+                .header("x-request-id", format!("view-{round}-{person}"))
+                .body(axum::body::Body::empty())
+                .expect("request");
+            tasks.spawn(async move {
+                use tower::ServiceExt;
+                let mut req = req;
+                req.extensions_mut().insert(axum::extract::ConnectInfo(
+                    std::net::SocketAddr::from(([203, 0, 113, 10], 40000)),
+                ));
+                router.oneshot(req).await.expect("infallible").status()
+            });
+        }
+    }
+    while let Some(status) = tasks.join_next().await {
+        assert_eq!(status.expect("task"), StatusCode::OK);
+    }
+    let rows = app.audit_actions().await;
+    for (_, user, person) in &who {
+        let mine: Vec<_> = rows
+            .iter()
+            .filter(|r| r.action == "view_young_person" && r.record_id.as_deref() == Some(person))
+            .collect();
+        assert_eq!(mine.len(), 40, "one entry per view of {person}");
+        assert!(mine.iter().all(|r| r.actor_id.as_deref() == Some(user)));
+        assert!(mine.iter().all(|r| r.outcome == "success"));
+        let mut ids: Vec<_> = mine.iter().filter_map(|r| r.request_id.clone()).collect();
+        ids.sort();
+        ids.dedup();
+        assert_eq!(ids.len(), 40, "each request's own entry");
+    }
+}

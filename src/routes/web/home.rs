@@ -94,11 +94,14 @@ pub async fn team(
     if !user.role.is_manager() {
         return Err(AppError::NotFound);
     }
-    let rows = team::summary(&state, &user).await?;
+    let team::TeamOverview {
+        rows,
+        awaiting_approval,
+    } = team::overview(&state, &user).await?;
     render(&TeamPage {
         layout: Layout::for_user("My team", &user, "/team"),
         overdue_total: rows.iter().map(|r| r.overdue).sum(),
-        approvals_total: team::awaiting_approval(&state, &user).await?.len(),
+        approvals_total: awaiting_approval,
         actions_total: rows.iter().map(|r| r.audit_actions_open).sum(),
         rows,
     })
