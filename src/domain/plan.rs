@@ -756,10 +756,22 @@ pub const MAX_MEETINGS: usize = 30;
 /// Checks limits and dates against each other. `plan_started` is the day the draft was begun:
 /// no action may be due before it.
 pub fn validate(plan: &PlanContent, plan_started: NaiveDate) -> Vec<InputError> {
+    validate_part(plan, None, plan_started)
+}
+
+/// `validate` for one part of the plan as edited on one page (a section code, `risks`,
+/// `accommodation`, `meetings` or `rights`), or the whole plan with `None`. Field names are
+/// those of the part's page, so they only mean something within one part.
+pub fn validate_part(
+    plan: &PlanContent,
+    part: Option<&str>,
+    plan_started: NaiveDate,
+) -> Vec<InputError> {
+    let in_part = |p: &str| part.is_none_or(|x| x == p);
     let mut e = vec![];
     let mut err = |field: String, message: String| e.push(InputError { field, message });
     let long = |s: &str, max: usize| s.chars().count() > max;
-    for s in &plan.sections {
+    for s in plan.sections.iter().filter(|s| in_part(&s.code)) {
         if section_title(&s.code).is_none() {
             err(
                 format!("sections.{}", s.code),
@@ -841,13 +853,13 @@ pub fn validate(plan: &PlanContent, plan_started: NaiveDate) -> Vec<InputError> 
             }
         }
     }
-    if plan.risks.len() > MAX_RISKS {
+    if in_part("risks") && plan.risks.len() > MAX_RISKS {
         err(
             "risks".into(),
             format!("The risk register can have at most {MAX_RISKS} risks"),
         );
     }
-    for (i, r) in plan.risks.iter().enumerate() {
+    for (i, r) in plan.risks.iter().enumerate().filter(|_| in_part("risks")) {
         for (name, v) in [("likelihood", &r.likelihood), ("impact", &r.impact)] {
             if !v.is_empty() && !LEVELS.iter().any(|(c, _)| c == v) {
                 err(
@@ -877,7 +889,12 @@ pub fn validate(plan: &PlanContent, plan_started: NaiveDate) -> Vec<InputError> 
             );
         }
     }
-    for (k, v) in &plan.accommodation.factors {
+    for (k, v) in plan
+        .accommodation
+        .factors
+        .iter()
+        .filter(|_| in_part("accommodation"))
+    {
         if !ACCOMMODATION_FACTORS.iter().any(|(c, _)| c == k) {
             err(
                 "accommodation".into(),
@@ -888,6 +905,7 @@ pub fn validate(plan: &PlanContent, plan_started: NaiveDate) -> Vec<InputError> 
         }
     }
     if let Some(d) = plan.accommodation.next_steps_by
+        && in_part("accommodation")
         && d < plan_started
     {
         err(
@@ -895,13 +913,18 @@ pub fn validate(plan: &PlanContent, plan_started: NaiveDate) -> Vec<InputError> 
             format!("This date must be on or after {plan_started}, when this plan was started"),
         );
     }
-    if plan.meetings.len() > MAX_MEETINGS {
+    if in_part("meetings") && plan.meetings.len() > MAX_MEETINGS {
         err(
             "meetings".into(),
             format!("At most {MAX_MEETINGS} meetings"),
         );
     }
-    for (i, mt) in plan.meetings.iter().enumerate() {
+    for (i, mt) in plan
+        .meetings
+        .iter()
+        .enumerate()
+        .filter(|_| in_part("meetings"))
+    {
         if !MEETING_KINDS.iter().any(|(k, _)| *k == mt.kind) {
             err(
                 format!("meeting_{i}_kind"),
@@ -917,7 +940,7 @@ pub fn validate(plan: &PlanContent, plan_started: NaiveDate) -> Vec<InputError> 
             }
         }
     }
-    for t in &plan.told_about {
+    for t in plan.told_about.iter().filter(|_| in_part("rights")) {
         if !TOLD_ABOUT.iter().any(|(c, _, _)| *c == t.topic) {
             err("told_about".into(), format!("{} is not a topic", t.topic));
         }
@@ -928,7 +951,7 @@ pub fn validate(plan: &PlanContent, plan_started: NaiveDate) -> Vec<InputError> 
             );
         }
     }
-    if long(&plan.contingency, MAX_TEXT) {
+    if in_part("risks") && long(&plan.contingency, MAX_TEXT) {
         err(
             "contingency".into(),
             format!("This must be {MAX_TEXT} characters or fewer"),
@@ -1285,6 +1308,23 @@ mod tests {
         assert_eq!(e.len(), 1);
         assert_eq!(e[0].field, "act_0_0_by");
         assert!(validate(&complete(), day("2026-11-01")).is_empty());
+    }
+
+    #[test]
+    fn validating_one_part_ignores_the_dates_a_review_carried_over_in_others() {
+        let mut p = complete();
+        let section = p.sections[3].code.clone();
+        p.sections[3].goals[0].actions[0].by_when = Some(day("2026-01-01"));
+        let other = p
+            .sections
+            .iter()
+            .find(|s| s.code != section)
+            .expect("another");
+        assert!(validate_part(&p, Some(&other.code), day("2026-11-01")).is_empty());
+        assert!(validate_part(&p, Some("risks"), day("2026-11-01")).is_empty());
+        let e = validate_part(&p, Some(&section), day("2026-11-01"));
+        assert_eq!(e.len(), 1);
+        assert_eq!(e[0].field, "act_0_0_by");
     }
 
     #[test]

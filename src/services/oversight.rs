@@ -844,6 +844,18 @@ pub async fn audits_for(
         .await?)
 }
 
+/// The action points of every audit of a young person, for their chronology.
+pub async fn audit_actions_for(
+    state: &AppState,
+    young_person_id: &str,
+) -> Result<Vec<audit_action::Model>, AppError> {
+    Ok(audit_action::Entity::find()
+        .filter(audit_action::Column::YoungPersonId.eq(young_person_id))
+        .order_by_asc(audit_action::Column::Due)
+        .all(&state.db)
+        .await?)
+}
+
 #[derive(Debug, Clone, Default, Deserialize, utoipa::ToSchema)]
 pub struct NewModeration {
     pub agrees: bool,

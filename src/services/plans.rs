@@ -272,6 +272,21 @@ pub enum Part {
 }
 
 impl Part {
+    /// The code of the part on the plan's pages (a section code, or `risks` and so on); `None`
+    /// for the whole plan.
+    fn code(&self) -> Option<String> {
+        Some(match self {
+            Part::Section(s) => s.code.clone(),
+            Part::Assessment(_) => "assessment".into(),
+            Part::Risks { .. } => "risks".into(),
+            Part::Accommodation(_) => "accommodation".into(),
+            Part::Rights(_) => "rights".into(),
+            Part::Meetings(_) => "meetings".into(),
+            Part::Agreement { .. } => "agreement".into(),
+            Part::Whole(_) => return None,
+        })
+    }
+
     /// Applies the part to a copy of the content, to show what a save would change.
     pub fn apply_for_preview(self, c: &mut PlanContent) {
         self.apply(c, true);
@@ -361,8 +376,11 @@ pub async fn save(
         return Err(AppError::Conflict(CONFLICT_MESSAGE.into()));
     }
     let mut content = parse_content(&p.content)?;
+    // Only the part being saved is checked: a review carries the last plan's actions, whose
+    // dates may be before the review began, and another part's fields share these names.
+    let code = part.code();
     part.apply(&mut content, can_see_marac(caller, &person));
-    let problems = plan::validate(&content, p.started_on);
+    let problems = plan::validate_part(&content, code.as_deref(), p.started_on);
     if !problems.is_empty() {
         return Err(AppError::Validation(
             problems

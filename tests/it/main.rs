@@ -3,6 +3,7 @@
 mod support;
 
 mod access;
+mod accessibility;
 mod auth;
 mod config;
 mod headers;

@@ -705,3 +705,54 @@ async fn the_young_persons_copy_leaves_out_staff_only_content() {
         .await;
     assert_eq!(res.status, StatusCode::NOT_FOUND);
 }
+
+#[tokio::test]
+async fn a_review_opens_each_part_with_what_was_saved_chosen_and_saves_a_part_alone() {
+    let app = TestApp::new().await;
+    app.seed().await;
+    // Sofia's approved plan: every accommodation factor met, a medium/high risk, and actions
+    // due before today that the review carries over.
+    let person = app.young_person_id("BAR-1008").await;
+    let mut b = app.signed_in("adviser@demo.test").await;
+    let start = b
+        .submit(
+            &format!("/young-people/{person}/plans"),
+            &format!("/young-people/{person}/plans"),
+            &[],
+        )
+        .await;
+    let plan_path = start.location().unwrap().to_string();
+    let accommodation = b.get(&format!("{plan_path}/edit/accommodation")).await;
+    assert_eq!(
+        accommodation
+            .body
+            .matches("<option value=\"met\" selected>")
+            .count(),
+        pathway::domain::plan::ACCOMMODATION_FACTORS.len(),
+        "each factor shows the saved answer, so saving the page keeps it"
+    );
+    let risks = b.get(&format!("{plan_path}/edit/risks")).await;
+    assert!(risks.body.contains("<option value=\"medium\" selected>"));
+    assert!(risks.body.contains("<option value=\"high\" selected>"));
+    // Saving one section is not refused for the carried-over actions of another.
+    let edit = format!("{plan_path}/edit/work");
+    let res = b
+        .submit(
+            &edit,
+            &edit,
+            &[
+                ("lock_version", "1"),
+                ("in_my_words", "A Saturday job would help me save."),
+                ("goal_0_text", "A Saturday job"),
+                ("act_0_0_what", "Write a CV"),
+                ("act_0_0_who", "Sofia"),
+                (
+                    "act_0_0_by",
+                    &(chrono::Utc::now().date_naive() + chrono::Duration::days(30)).to_string(),
+                ),
+                ("act_0_0_status", "not_started"),
+            ],
+        )
+        .await;
+    assert_eq!(res.status, StatusCode::SEE_OTHER, "{}", res.body);
+}

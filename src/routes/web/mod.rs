@@ -1,5 +1,6 @@
 //! Browser pages. Handlers extract, call a service and render; no SQL here.
 
+pub mod accessibility;
 pub mod account;
 pub mod admin;
 pub mod auth;
@@ -24,6 +25,7 @@ pub fn router() -> Router<AppState> {
         .route("/", get(home::index))
         .route("/login", get(auth::login_page).post(auth::login_submit))
         .route("/logout", post(auth::logout))
+        .route("/accessibility", get(accessibility::statement))
         .route("/caseload", get(home::caseload))
         .route("/team", get(home::team))
         .route("/admin/users", get(admin::users).post(admin::create_user))

@@ -781,9 +781,42 @@ pub async fn show(
             },
         ));
     }
+    let case_audits = crate::services::oversight::audits_for(&state, &p.id).await?;
+    let audit_actions = crate::services::oversight::audit_actions_for(&state, &p.id).await?;
+    for a in &case_audits {
+        let grades: std::collections::BTreeMap<String, crate::services::oversight::AreaGrade> =
+            serde_json::from_str(&a.grades).unwrap_or_default();
+        let mut detail = a.summary.clone().unwrap_or_default();
+        for act in audit_actions.iter().filter(|x| x.audit_id == a.id) {
+            detail.push_str(&format!(
+                " Action: {} ({}, by {}).",
+                act.text,
+                who(&Some(act.owner_id.clone())),
+                fmt_date(act.due)
+            ));
+        }
+        chronology.push((
+            a.audit_date,
+            ChronologyRow {
+                date: fmt_date(a.audit_date),
+                what: format!(
+                    "Case audit: overall {}",
+                    crate::services::oversight::grade_label(
+                        &grades
+                            .get("overall")
+                            .map(|g| g.grade.clone())
+                            .unwrap_or_default()
+                    )
+                    .to_lowercase()
+                ),
+                detail: detail.trim().to_string(),
+                by: who(&Some(a.auditor_id.clone())),
+                href: Some(format!("/audits/{}", a.id)),
+            },
+        ));
+    }
     chronology.sort_by_key(|(d, _)| std::cmp::Reverse(*d));
-    let audits = crate::services::oversight::audits_for(&state, &p.id)
-        .await?
+    let audits = case_audits
         .into_iter()
         .map(|a| {
             let grades: std::collections::BTreeMap<String, crate::services::oversight::AreaGrade> =
