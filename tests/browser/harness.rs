@@ -90,7 +90,7 @@ fn note_skipped(reason: &str) {
         let _ = writeln!(
             std::io::stderr(),
             "\nNOTE: the browser tests (tests/browser) were SKIPPED: {reason}. \
-             They pass without running here; `bash .ci/run` installs what they need and runs them.\n"
+             They show as passed but did not run; `bash .ci/run` installs what they need and runs them.\n"
         );
     });
 }

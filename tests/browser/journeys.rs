@@ -448,7 +448,7 @@ async fn after_sign_out_or_an_idle_timeout_the_back_button_shows_no_case_data() 
     b.screenshot("case-open").await;
     b.sign_out().await;
     b.screenshot("signed-out").await;
-    b.c.back().await.expect("back");
+    back(&b).await;
     b.expect_heading("Sign in").await;
     let text = b.text().await;
     assert!(
@@ -467,7 +467,7 @@ async fn after_sign_out_or_an_idle_timeout_the_back_button_shows_no_case_data() 
     b.expect_heading("Sign in").await;
     assert!(!shows_case_data(&b.text().await));
     b.screenshot("idle-session-ended").await;
-    b.c.back().await.expect("back");
+    back(&b).await;
     b.expect_heading("Sign in").await;
     let text = b.text().await;
     assert!(
@@ -476,4 +476,20 @@ async fn after_sign_out_or_an_idle_timeout_the_back_button_shows_no_case_data() 
     );
     b.screenshot("back-after-expiry").await;
     b.close().await;
+}
+
+/// Presses the browser's Back button, and makes sure a different document is then shown (the
+/// page before is marked, and the mark must be gone).
+async fn back(b: &harness::Browser) {
+    b.js(
+        "document.documentElement.dataset.beforeBack = 'yes'",
+        vec![],
+    )
+    .await;
+    b.c.back().await.expect("back");
+    b.wait_until(
+        "the page Back leads to",
+        "document.documentElement.dataset.beforeBack !== 'yes'",
+    )
+    .await;
 }
