@@ -573,3 +573,100 @@ return problems;
         })
         .unwrap_or_default()
 }
+
+/// Every Tab stop on each kind of page shows where focus is, inside the window and not under
+/// anything else (WCAG 2.4.7 and 2.4.11), and the first stop is the skip link (2.4.1).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn focus_is_visible_at_every_tab_stop() {
+    if !harness::available("focus at every tab stop") {
+        return;
+    }
+    let server = Server::start().await;
+    let d = Demo::load(&server.app).await;
+    let b = harness::browser("focus-every-stop", &server)
+        .await
+        .expect("browser");
+    let pages: Vec<(&str, String)> = vec![
+        ("", "/login".into()),
+        ("", "/accessibility".into()),
+        ("adviser@demo.test", "/caseload".into()),
+        ("adviser@demo.test", format!("/young-people/{}", d.sofia)),
+        ("adviser@demo.test", format!("/plans/{}", d.jay_plan)),
+        (
+            "adviser@demo.test",
+            format!("/plans/{}/edit/accommodation", d.jay_plan),
+        ),
+        ("adviser@demo.test", "/account".into()),
+        ("adviser@demo.test", "/performance".into()),
+        ("manager@demo.test", "/team".into()),
+        ("manager@demo.test", format!("/plans/{}", d.yusuf_submitted)),
+        ("admin@demo.test", "/admin/users".into()),
+    ];
+    // The check itself: it notices a focus style taken away, and a fixed banner on top. (Through
+    // the CSS object model: the page's CSP refuses inline styles.)
+    b.goto("/login").await;
+    b.expect_heading("Sign in").await;
+    b.js(
+        "const sheet = document.styleSheets[0]; sheet.insertRule('*:focus { outline: none !important; background: none !important; box-shadow: none !important; }', sheet.cssRules.length); document.getElementById('email').focus();",
+        vec![],
+    )
+    .await;
+    let bare = b.focus().await;
+    assert!(
+        !bare.indicator,
+        "a missing focus style is noticed: {}",
+        bare.style
+    );
+    b.goto("/login").await;
+    b.expect_heading("Sign in").await;
+    b.js(
+        "const d = document.createElement('div'); d.style.cssText = 'position: fixed; inset: 0; background: #fff'; document.body.append(d); document.getElementById('email').focus();",
+        vec![],
+    )
+    .await;
+    let hidden = b.focus().await;
+    assert!(
+        !hidden.covered_by.is_empty(),
+        "a banner over the focus is noticed"
+    );
+
+    let mut who = "";
+    let mut stops = 0;
+    for (user, path) in &pages {
+        if *user != who {
+            if !who.is_empty() {
+                b.sign_out().await;
+            }
+            if !user.is_empty() {
+                b.sign_in(user).await;
+            }
+            who = user;
+        }
+        b.goto(path).await;
+        b.wait_until("the page to load", "document.querySelector('h1')")
+            .await;
+        // Tab from the top of the page until focus leaves the page.
+        let first = b.tab_to("the first stop", |_| true).await;
+        assert_eq!(
+            first.text, "Skip to main content",
+            "{path}: the first Tab stop is the skip link"
+        );
+        let mut seen = 1;
+        loop {
+            b.press(fantoccini::key::Key::Tab).await;
+            let f = b.focus().await;
+            if f.tag == "body" || f.text == "Skip to main content" {
+                break;
+            }
+            b.assert_focus_visible(&f);
+            seen += 1;
+            assert!(seen < 400, "{path}: focus never left the page");
+        }
+        stops += seen;
+    }
+    b.close().await;
+    println!(
+        "focus visible at {stops} Tab stops on {} pages",
+        pages.len()
+    );
+}
