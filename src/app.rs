@@ -54,19 +54,6 @@ pub async fn serve(config: Config) -> anyhow::Result<()> {
         );
     }
     crate::auth::password::warm_up();
-    // Due dates move with the calendar: refresh the stored timelines at start-up and hourly.
-    // Safe on several nodes: each refresh rewrites the same result in its own transaction.
-    let refresher = state.clone();
-    tokio::spawn(async move {
-        let mut tick = tokio::time::interval(std::time::Duration::from_secs(3600));
-        loop {
-            tick.tick().await;
-            match crate::services::young_people::refresh_all(&refresher).await {
-                Ok(n) => tracing::info!(young_people = n, "timelines refreshed"),
-                Err(e) => tracing::warn!(error = %e, "timeline refresh failed"),
-            }
-        }
-    });
     let (stop_tx, stop_rx) = tokio::sync::watch::channel(false);
     let jobs = if cfg.mail.run_jobs {
         start_jobs(&state, stop_rx)?

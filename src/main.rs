@@ -4,13 +4,15 @@ use std::process::ExitCode;
 
 use pathway::config::Config;
 
-const USAGE: &str = "usage: pathway [serve | worker | migrate | seed-demo | seed-synthetic --young-people N [--seed S] | refresh-indicators | create-user --email EMAIL [--name NAME] [--role adviser|manager|senior_manager|none] [--admin]]
-  serve        run the web service (the default), with reminders unless RUN_JOBS=false
-  worker       run only the reminder scheduler and email workers
+const USAGE: &str = "usage: pathway [serve | worker | migrate | seed-demo | seed-synthetic --young-people N [--seed S] | refresh-timelines | refresh-indicators | create-user --email EMAIL [--name NAME] [--role adviser|manager|senior_manager|none] [--admin]]
+  serve        run the web service (the default), with the background jobs unless RUN_JOBS=false
+  worker       run only the background jobs: reminders, email, the daily timeline refresh and
+               the indicators
   migrate      apply database migrations and exit
   seed-demo    load the demo authority into an empty database
   seed-synthetic  load a synthetic authority of N young people (the same for the same seed) into
                an empty database, for load tests; every password is DEMO_PASSWORD
+  refresh-timelines   work out every young person's stored timeline now (the background jobs do it daily)
   refresh-indicators  work out the performance indicators now
   create-user  create a user; the password is read from standard input";
 
@@ -66,6 +68,13 @@ async fn main() -> ExitCode {
                 }),
                 Err(e) => Err(e),
             },
+        },
+        "refresh-timelines" => match pathway::app::prepare(config).await {
+            Ok(state) => pathway::services::young_people::refresh_all(&state)
+                .await
+                .map(|n| println!("Timelines worked out for {n} young people"))
+                .map_err(|e| anyhow::anyhow!("{e}")),
+            Err(e) => Err(e),
         },
         "refresh-indicators" => match pathway::app::prepare(config).await {
             Ok(state) => pathway::services::indicators::refresh(&state)
