@@ -487,15 +487,28 @@ pub async fn series(
     state: &AppState,
     scope: &Scope,
 ) -> Result<(Vec<Series>, Option<DateTime<Utc>>), DbErr> {
-    let rows = indicator_value::Entity::find()
-        .filter(indicator_value::Column::ScopeKind.eq(scope.kind()))
-        .filter(indicator_value::Column::ScopeId.eq(scope.id()))
-        .order_by_asc(indicator_value::Column::Period)
-        .all(&state.db)
-        .await?;
+    // Only the columns the page shows, read by position: decoding whole rows (ids, scope keys,
+    // a timestamp per row) by column name was most of this page's time.
+    let rows: Vec<(NaiveDate, String, String, i32, i32, DateTime<Utc>)> =
+        indicator_value::Entity::find()
+            .select_only()
+            .columns([
+                indicator_value::Column::Period,
+                indicator_value::Column::Code,
+                indicator_value::Column::Band,
+                indicator_value::Column::Numerator,
+                indicator_value::Column::Denominator,
+                indicator_value::Column::ComputedAt,
+            ])
+            .filter(indicator_value::Column::ScopeKind.eq(scope.kind()))
+            .filter(indicator_value::Column::ScopeId.eq(scope.id()))
+            .order_by_asc(indicator_value::Column::Period)
+            .into_tuple()
+            .all(&state.db)
+            .await?;
     let today = state.clock.today();
-    let computed = rows.iter().map(|r| r.computed_at).max();
-    let latest_period = rows.iter().map(|r| r.period).max();
+    let computed = rows.iter().map(|r| r.5).max();
+    let latest_period = rows.iter().map(|r| r.0).max();
     let mut out = Vec::new();
     for d in indicators::DEFS {
         let bands: Vec<Option<Band>> = if d.banded {
@@ -505,20 +518,15 @@ pub async fn series(
         };
         for band in bands {
             let band_code = band.map(|b| b.code()).unwrap_or("");
-            let mine: Vec<&indicator_value::Model> = rows
+            let mine: Vec<&(NaiveDate, String, String, i32, i32, DateTime<Utc>)> = rows
                 .iter()
-                .filter(|r| r.code == d.code && r.band == band_code)
+                .filter(|r| r.1 == d.code && r.2 == band_code)
                 .collect();
             let current = mine
                 .iter()
-                .find(|r| {
-                    Some(r.period) == latest_period && r.period > today - chrono::Duration::days(31)
-                })
-                .map_or((0, 0), |r| (r.numerator, r.denominator));
-            let trend = mine
-                .iter()
-                .map(|r| (r.period, r.numerator, r.denominator))
-                .collect();
+                .find(|r| Some(r.0) == latest_period && r.0 > today - chrono::Duration::days(31))
+                .map_or((0, 0), |r| (r.3, r.4));
+            let trend = mine.iter().map(|r| (r.0, r.3, r.4)).collect();
             out.push(Series {
                 code: d.code,
                 band,
