@@ -482,6 +482,9 @@ pub struct Series {
     pub trend: Vec<(NaiveDate, i32, i32)>,
 }
 
+/// One kept figure as the page reads it: period, code, band, numerator, denominator, computed at.
+type KeptFigure = (NaiveDate, String, String, i32, i32, DateTime<Utc>);
+
 /// The kept figures for one scope, in the order of `indicators::DEFS`, bands in order.
 pub async fn series(
     state: &AppState,
@@ -489,23 +492,22 @@ pub async fn series(
 ) -> Result<(Vec<Series>, Option<DateTime<Utc>>), DbErr> {
     // Only the columns the page shows, read by position: decoding whole rows (ids, scope keys,
     // a timestamp per row) by column name was most of this page's time.
-    let rows: Vec<(NaiveDate, String, String, i32, i32, DateTime<Utc>)> =
-        indicator_value::Entity::find()
-            .select_only()
-            .columns([
-                indicator_value::Column::Period,
-                indicator_value::Column::Code,
-                indicator_value::Column::Band,
-                indicator_value::Column::Numerator,
-                indicator_value::Column::Denominator,
-                indicator_value::Column::ComputedAt,
-            ])
-            .filter(indicator_value::Column::ScopeKind.eq(scope.kind()))
-            .filter(indicator_value::Column::ScopeId.eq(scope.id()))
-            .order_by_asc(indicator_value::Column::Period)
-            .into_tuple()
-            .all(&state.db)
-            .await?;
+    let rows: Vec<KeptFigure> = indicator_value::Entity::find()
+        .select_only()
+        .columns([
+            indicator_value::Column::Period,
+            indicator_value::Column::Code,
+            indicator_value::Column::Band,
+            indicator_value::Column::Numerator,
+            indicator_value::Column::Denominator,
+            indicator_value::Column::ComputedAt,
+        ])
+        .filter(indicator_value::Column::ScopeKind.eq(scope.kind()))
+        .filter(indicator_value::Column::ScopeId.eq(scope.id()))
+        .order_by_asc(indicator_value::Column::Period)
+        .into_tuple()
+        .all(&state.db)
+        .await?;
     let today = state.clock.today();
     let computed = rows.iter().map(|r| r.5).max();
     let latest_period = rows.iter().map(|r| r.0).max();
@@ -518,7 +520,7 @@ pub async fn series(
         };
         for band in bands {
             let band_code = band.map(|b| b.code()).unwrap_or("");
-            let mine: Vec<&(NaiveDate, String, String, i32, i32, DateTime<Utc>)> = rows
+            let mine: Vec<&KeptFigure> = rows
                 .iter()
                 .filter(|r| r.1 == d.code && r.2 == band_code)
                 .collect();
