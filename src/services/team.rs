@@ -4,8 +4,8 @@
 use std::collections::HashMap;
 
 use chrono::NaiveDate;
-use sea_orm::sea_query::{Expr, ExprTrait};
-use sea_orm::{ColumnTrait, EntityTrait, JoinType, QueryFilter, QueryOrder, QuerySelect};
+use sea_orm::sea_query::Expr;
+use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder};
 use serde::Serialize;
 
 use crate::auth::{CurrentUser, Role};
@@ -82,6 +82,50 @@ pub struct TeamOverview {
     pub awaiting_approval: usize,
 }
 
+/// Per adviser in the caller's scope: young people, overdue milestones, plans awaiting approval.
+/// One statement over the adviser index; each young person's waiting plans are counted by a
+/// probe of the plans' (young person, version) index. (A join of plans on status instead made
+/// PostgreSQL read every submitted plan in the authority: 112 requests a second at 100,000.)
+async fn counts_by_adviser(
+    state: &AppState,
+    caller: &CurrentUser,
+) -> Result<HashMap<Option<String>, (i64, i64, i64)>, AppError> {
+    use sea_orm::sea_query::{Alias, Query};
+    use sea_orm::{ConnectionTrait, Iden};
+
+    let people = Query::select()
+        .column(young_person::Column::AdviserId)
+        .column(young_person::Column::OverdueCount)
+        .expr_as(
+            Expr::cust(format!(
+                "(SELECT COUNT(*) FROM plans WHERE plans.young_person_id = {t}.id \
+                 AND plans.status = 'submitted')",
+                t = young_person::Entity.to_string()
+            )),
+            Alias::new("waiting"),
+        )
+        .from(young_person::Entity)
+        .cond_where(young_people::scope(caller))
+        .to_owned();
+    let counts = Query::select()
+        .column(Alias::new("adviser_id"))
+        .expr(Expr::cust("COUNT(*)"))
+        .expr(Expr::cust("CAST(SUM(overdue_count) AS BIGINT)"))
+        .expr(Expr::cust("CAST(SUM(waiting) AS BIGINT)"))
+        .from_subquery(people, Alias::new("p"))
+        .group_by_col(Alias::new("adviser_id"))
+        .to_owned();
+    let mut out = HashMap::new();
+    for row in state.db.query_all(&counts).await? {
+        let adviser: Option<String> = row.try_get_by_index(0)?;
+        let n: i64 = row.try_get_by_index(1)?;
+        let overdue: Option<i64> = row.try_get_by_index(2)?;
+        let waiting: Option<i64> = row.try_get_by_index(3)?;
+        out.insert(adviser, (n, overdue.unwrap_or(0), waiting.unwrap_or(0)));
+    }
+    Ok(out)
+}
+
 /// Counts come from the database grouped by adviser, never by loading the young people: a
 /// manager's page costs the same few indexed reads whether the team holds 200 cases or the
 /// senior manager's view holds 100,000.
@@ -90,44 +134,7 @@ pub async fn overview(state: &AppState, caller: &CurrentUser) -> Result<TeamOver
         return Err(AppError::NotFound);
     }
     let advisers = members(state, caller).await?;
-    let caseloads: HashMap<Option<String>, (i64, i64)> = young_person::Entity::find()
-        .select_only()
-        .column(young_person::Column::AdviserId)
-        .column_as(young_person::Column::Id.count(), "people")
-        .column_as(
-            Expr::col((young_person::Entity, young_person::Column::OverdueCount))
-                .sum()
-                .cast_as("bigint"),
-            "overdue",
-        )
-        .filter(young_people::scope(caller))
-        .group_by(young_person::Column::AdviserId)
-        .into_tuple::<(Option<String>, i64, Option<i64>)>()
-        .all(&state.db)
-        .await?
-        .into_iter()
-        .map(|(a, n, o)| (a, (n, o.unwrap_or(0))))
-        .collect();
-    // Only whose plans wait, never their content.
-    let submitted: HashMap<Option<String>, i64> = plan::Entity::find()
-        .select_only()
-        .column(young_person::Column::AdviserId)
-        .column_as(plan::Column::Id.count(), "plans")
-        .join(
-            JoinType::InnerJoin,
-            plan::Entity::belongs_to(young_person::Entity)
-                .from(plan::Column::YoungPersonId)
-                .to(young_person::Column::Id)
-                .into(),
-        )
-        .filter(plan::Column::Status.eq("submitted"))
-        .filter(young_people::scope(caller))
-        .group_by(young_person::Column::AdviserId)
-        .into_tuple::<(Option<String>, i64)>()
-        .all(&state.db)
-        .await?
-        .into_iter()
-        .collect();
+    let counts = counts_by_adviser(state, caller).await?;
     let owners: Vec<String> = advisers.iter().map(|(a, _)| a.id.clone()).collect();
     let actions = oversight::open_actions_for(state, &owners).await?;
     // Every adviser's supervision in one query, not one each.
@@ -141,11 +148,11 @@ pub async fn overview(state: &AppState, caller: &CurrentUser) -> Result<TeamOver
     let mut rows = vec![];
     for (a, team_name) in advisers {
         let key = Some(a.id.clone());
-        let (caseload, overdue) = caseloads.get(&key).copied().unwrap_or((0, 0));
+        let (caseload, overdue, waiting) = counts.get(&key).copied().unwrap_or((0, 0, 0));
         rows.push(AdviserSummary {
             caseload: count(caseload),
             overdue,
-            plans_awaiting_approval: count(submitted.get(&key).copied().unwrap_or(0)),
+            plans_awaiting_approval: count(waiting),
             supervision: {
                 let mine: Vec<crate::entities::supervision::Model> = sessions
                     .iter()
@@ -168,7 +175,7 @@ pub async fn overview(state: &AppState, caller: &CurrentUser) -> Result<TeamOver
     }
     Ok(TeamOverview {
         rows,
-        awaiting_approval: count(submitted.values().sum()),
+        awaiting_approval: count(counts.values().map(|c| c.2).sum()),
     })
 }
 
