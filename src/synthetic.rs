@@ -254,6 +254,10 @@ pub async fn generate(state: &AppState, n: usize, seed: u64) -> anyhow::Result<S
         batch.write(state).await?;
         k += chunk;
     }
+    // Fresh statistics after a bulk load, as autovacuum would gather a little later: without
+    // them PostgreSQL plans the team page's counts as if every table were empty.
+    use sea_orm::ConnectionTrait;
+    state.db.execute_unprepared("ANALYZE").await?;
     Ok(Summary {
         teams,
         users: user_count,

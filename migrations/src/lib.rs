@@ -9,6 +9,7 @@ mod m20261123_000003_plans;
 mod m20261123_000004_oversight;
 mod m20261123_000005_outbox;
 mod m20261123_000006_indicators;
+mod m20261123_000007_indicator_cover;
 
 pub struct Migrator;
 
@@ -22,6 +23,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261123_000004_oversight::Migration),
             Box::new(m20261123_000005_outbox::Migration),
             Box::new(m20261123_000006_indicators::Migration),
+            Box::new(m20261123_000007_indicator_cover::Migration),
         ]
     }
 }
