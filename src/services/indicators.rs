@@ -14,10 +14,11 @@ use crate::auth::{CurrentUser, Role};
 use crate::domain::indicators::{self, Band, PersonFacts, Tally};
 use crate::domain::ssda903::Oc3;
 use crate::entities::{
-    accommodation, allocation, audit_action, case_audit, indicator_value, milestone, plan,
-    supervision, team, timeline_event, user, young_person,
+    accommodation, allocation, audit_action, case_audit, indicator_value, milestone, plan, team,
+    timeline_event, user, young_person,
 };
 use crate::error::AppError;
+use crate::services::oversight::SessionDates;
 use crate::state::AppState;
 
 /// Months of history kept and shown as the trend.
@@ -312,10 +313,10 @@ fn add(totals: &mut HashMap<Key, (u32, u32)>, scope: Scope, t: &Tally) {
 fn supervised(
     state: &AppState,
     u: &user::Model,
-    sessions: &[supervision::Model],
+    sessions: &[SessionDates],
     as_of: NaiveDate,
 ) -> bool {
-    let held: Vec<supervision::Model> = sessions
+    let held: Vec<SessionDates> = sessions
         .iter()
         .filter(|s| s.session_date <= as_of)
         .cloned()
@@ -330,18 +331,18 @@ fn supervised(
     status.last.is_some() && status.state != "overdue"
 }
 
-/// Every practitioner's supervision sessions, in one query.
+/// Every practitioner's supervision dates, in one query of the whole table: a list of every
+/// practitioner's id would pass SQLite's limit on bound values in a large authority.
 async fn sessions_of(
     state: &AppState,
     staff: &[user::Model],
-) -> Result<HashMap<String, Vec<supervision::Model>>, DbErr> {
-    let mut by: HashMap<String, Vec<supervision::Model>> = HashMap::new();
-    for s in supervision::Entity::find()
-        .filter(supervision::Column::AdviserId.is_in(staff.iter().map(|u| u.id.clone())))
-        .all(&state.db)
-        .await?
-    {
-        by.entry(s.adviser_id.clone()).or_default().push(s);
+) -> Result<HashMap<String, Vec<SessionDates>>, DbErr> {
+    let mut by: HashMap<String, Vec<SessionDates>> =
+        staff.iter().map(|u| (u.id.clone(), Vec::new())).collect();
+    for s in crate::services::oversight::session_dates(state, None).await? {
+        if let Some(v) = by.get_mut(&s.adviser_id) {
+            v.push(s);
+        }
     }
     Ok(by)
 }
@@ -351,7 +352,7 @@ fn totals(
     state: &AppState,
     loaded: &[Loaded],
     staff: &[user::Model],
-    sessions: &HashMap<String, Vec<supervision::Model>>,
+    sessions: &HashMap<String, Vec<SessionDates>>,
     team_of: &HashMap<String, String>,
     as_of: NaiveDate,
     current: bool,

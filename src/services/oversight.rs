@@ -501,25 +501,85 @@ pub struct SupervisionStatus {
     pub continuity_flag: bool,
 }
 
-pub fn supervision_status(
+/// What a supervision due date and the continuity flag need from a session: its dates and who
+/// held it, never what was discussed.
+#[derive(Debug, Clone, sea_orm::FromQueryResult)]
+pub struct SessionDates {
+    pub adviser_id: String,
+    pub supervisor_id: String,
+    pub session_date: NaiveDate,
+    pub next_date: Option<NaiveDate>,
+}
+
+/// A supervision session as `supervision_status` reads it.
+pub trait SessionLike {
+    fn session_date(&self) -> NaiveDate;
+    fn next_date(&self) -> Option<NaiveDate>;
+    fn supervisor_id(&self) -> &str;
+}
+
+impl SessionLike for supervision::Model {
+    fn session_date(&self) -> NaiveDate {
+        self.session_date
+    }
+    fn next_date(&self) -> Option<NaiveDate> {
+        self.next_date
+    }
+    fn supervisor_id(&self) -> &str {
+        &self.supervisor_id
+    }
+}
+
+impl SessionLike for SessionDates {
+    fn session_date(&self) -> NaiveDate {
+        self.session_date
+    }
+    fn next_date(&self) -> Option<NaiveDate> {
+        self.next_date
+    }
+    fn supervisor_id(&self) -> &str {
+        &self.supervisor_id
+    }
+}
+
+/// The dates of every supervision session of these practitioners, or of everyone (`None`: a
+/// list of every adviser in a large authority would pass SQLite's limit on bound values).
+pub async fn session_dates(
+    state: &AppState,
+    practitioners: Option<&[String]>,
+) -> Result<Vec<SessionDates>, sea_orm::DbErr> {
+    use sea_orm::QuerySelect;
+    let mut q = supervision::Entity::find().select_only().columns([
+        supervision::Column::AdviserId,
+        supervision::Column::SupervisorId,
+        supervision::Column::SessionDate,
+        supervision::Column::NextDate,
+    ]);
+    if let Some(ids) = practitioners {
+        q = q.filter(supervision::Column::AdviserId.is_in(ids.iter().cloned()));
+    }
+    q.into_model::<SessionDates>().all(&state.db).await
+}
+
+pub fn supervision_status<S: SessionLike>(
     adviser: &user::Model,
-    sessions: &[supervision::Model],
+    sessions: &[S],
     interval_months: u32,
     due_soon_days: i64,
     today: NaiveDate,
 ) -> SupervisionStatus {
-    let latest = sessions.iter().max_by_key(|s| s.session_date);
+    let latest = sessions.iter().max_by_key(|s| s.session_date());
     let start = adviser.created_at.date_naive();
-    let by_interval = add_months(latest.map_or(start, |s| s.session_date), interval_months);
-    let due = match latest.and_then(|s| s.next_date) {
+    let by_interval = add_months(latest.map_or(start, |s| s.session_date()), interval_months);
+    let due = match latest.and_then(|s| s.next_date()) {
         Some(next) => next.min(by_interval),
         None => by_interval,
     };
     let year_ago = today - chrono::Duration::days(365);
     let supervisors: BTreeSet<&str> = sessions
         .iter()
-        .filter(|s| s.session_date > year_ago)
-        .map(|s| s.supervisor_id.as_str())
+        .filter(|s| s.session_date() > year_ago)
+        .map(|s| s.supervisor_id())
         .collect();
     let state = if today > due {
         "overdue"
@@ -530,7 +590,7 @@ pub fn supervision_status(
     };
     SupervisionStatus {
         adviser_id: adviser.id.clone(),
-        last: latest.map(|s| s.session_date),
+        last: latest.map(|s| s.session_date()),
         due,
         state: state.into(),
         supervisors_last_12_months: supervisors.len(),
@@ -981,6 +1041,15 @@ pub async fn set_action_status(
     )
     .await?;
     Ok(updated)
+}
+
+/// Every open audit action in the authority (a senior manager's view).
+pub async fn open_actions(state: &AppState) -> Result<Vec<audit_action::Model>, AppError> {
+    Ok(audit_action::Entity::find()
+        .filter(audit_action::Column::Status.eq("open"))
+        .order_by_asc(audit_action::Column::Due)
+        .all(&state.db)
+        .await?)
 }
 
 /// Open audit actions owned by any of these users.

@@ -136,12 +136,16 @@ pub async fn overview(state: &AppState, caller: &CurrentUser) -> Result<TeamOver
     let advisers = members(state, caller).await?;
     let counts = counts_by_adviser(state, caller).await?;
     let owners: Vec<String> = advisers.iter().map(|(a, _)| a.id.clone()).collect();
-    let actions = oversight::open_actions_for(state, &owners).await?;
-    // Every adviser's supervision in one query, not one each.
-    let sessions = crate::entities::supervision::Entity::find()
-        .filter(crate::entities::supervision::Column::AdviserId.is_in(owners))
-        .all(&state.db)
-        .await?;
+    // A senior manager's team is everyone: read everyone's, with no list of ids to bind.
+    let everyone = caller.role == Role::SeniorManager;
+    let actions = if everyone {
+        oversight::open_actions(state).await?
+    } else {
+        oversight::open_actions_for(state, &owners).await?
+    };
+    // Every adviser's supervision dates in one query, not one each, and none of the notes.
+    let sessions =
+        oversight::session_dates(state, (!everyone).then_some(owners.as_slice())).await?;
     let today = state.clock.today();
     let due_soon = i64::from(state.config.policy.due_soon_days);
     let count = |n: i64| usize::try_from(n).unwrap_or(0);
@@ -154,7 +158,7 @@ pub async fn overview(state: &AppState, caller: &CurrentUser) -> Result<TeamOver
             overdue,
             plans_awaiting_approval: count(waiting),
             supervision: {
-                let mine: Vec<crate::entities::supervision::Model> = sessions
+                let mine: Vec<oversight::SessionDates> = sessions
                     .iter()
                     .filter(|s| s.adviser_id == a.id)
                     .cloned()
