@@ -44,6 +44,18 @@ pub async fn members(
     state: &AppState,
     caller: &CurrentUser,
 ) -> Result<Vec<(user::Model, String)>, AppError> {
+    Ok(team_people(state, caller)
+        .await?
+        .into_iter()
+        .filter(|(u, _)| u.role == "adviser")
+        .collect())
+}
+
+/// Everyone in the caller's teams, whatever their role, with their team's name.
+async fn team_people(
+    state: &AppState,
+    caller: &CurrentUser,
+) -> Result<Vec<(user::Model, String)>, AppError> {
     let teams = managed_teams(state, caller).await?;
     let names: HashMap<String, String> = teams
         .iter()
@@ -51,7 +63,6 @@ pub async fn members(
         .collect();
     let people = user::Entity::find()
         .filter(user::Column::TeamId.is_in(names.keys().cloned()))
-        .filter(user::Column::Role.eq("adviser"))
         .order_by_asc(user::Column::Name)
         .all(&state.db)
         .await?;
@@ -83,12 +94,15 @@ pub struct TeamOverview {
 }
 
 /// Per adviser in the caller's scope: young people, overdue milestones, plans awaiting approval.
+/// The caller's scope is given as the list of advisers it covers (`None`: everyone), bound as
+/// values: with the scope's subquery instead, PostgreSQL's generic plan for the prepared statement
+/// scanned every young person in a small authority (1.4 ms against 0.4 ms at 10,000).
 /// One statement over the adviser index; each young person's waiting plans are counted by a
 /// probe of the plans' (young person, version) index. (A join of plans on status instead made
 /// PostgreSQL read every submitted plan in the authority: 112 requests a second at 100,000.)
 async fn counts_by_adviser(
     state: &AppState,
-    caller: &CurrentUser,
+    advisers: Option<&[String]>,
 ) -> Result<HashMap<Option<String>, (i64, i64, i64)>, AppError> {
     use sea_orm::sea_query::{Alias, Query};
     use sea_orm::{ConnectionTrait, Iden};
@@ -105,7 +119,11 @@ async fn counts_by_adviser(
             Alias::new("waiting"),
         )
         .from(young_person::Entity)
-        .cond_where(young_people::scope(caller))
+        .cond_where(match advisers {
+            Some(ids) => sea_orm::Condition::all()
+                .add(young_person::Column::AdviserId.is_in(ids.iter().cloned())),
+            None => sea_orm::Condition::all(),
+        })
         .to_owned();
     let counts = Query::select()
         .column(Alias::new("adviser_id"))
@@ -133,11 +151,21 @@ pub async fn overview(state: &AppState, caller: &CurrentUser) -> Result<TeamOver
     if !caller.role.is_manager() {
         return Err(AppError::NotFound);
     }
-    let advisers = members(state, caller).await?;
-    let counts = counts_by_adviser(state, caller).await?;
+    let people = team_people(state, caller).await?;
+    // The manager's scope (`young_people::scope`): everyone in their teams, and their own cases.
+    let everyone = caller.role == Role::SeniorManager;
+    let in_scope: Vec<String> = people
+        .iter()
+        .map(|(u, _)| u.id.clone())
+        .chain(std::iter::once(caller.id().to_string()))
+        .collect();
+    let counts = counts_by_adviser(state, (!everyone).then_some(in_scope.as_slice())).await?;
+    let advisers: Vec<(user::Model, String)> = people
+        .into_iter()
+        .filter(|(u, _)| u.role == "adviser")
+        .collect();
     let owners: Vec<String> = advisers.iter().map(|(a, _)| a.id.clone()).collect();
     // A senior manager's team is everyone: read everyone's, with no list of ids to bind.
-    let everyone = caller.role == Role::SeniorManager;
     let actions = if everyone {
         oversight::open_actions(state).await?
     } else {
