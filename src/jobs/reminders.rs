@@ -18,7 +18,8 @@ use super::email::{self, Line, ReminderKind, Rendered};
 use super::outbox::{self, DIGESTED, HELD, PENDING};
 use crate::domain::reminders::{Standing, horizon, short_name, standing};
 use crate::domain::timeline::{MilestoneCode, Timeline};
-use crate::entities::{email_outbox, supervision, team, user, young_person};
+use crate::entities::{email_outbox, team, user, young_person};
+use crate::services::oversight::SessionDates;
 use crate::state::AppState;
 
 pub const DIGEST: &str = "daily_digest";
@@ -251,16 +252,17 @@ async fn collect(
 
     // Supervision: due from the latest session (policy interval per role); the supervisor (the
     // team's manager, or a senior manager for a manager) is the one who must hold it.
-    let latest: Vec<supervision::Model> = supervision::Entity::find()
-        .from_raw_sql(stmt(
-            db,
-            "SELECT s.* FROM supervisions s WHERE s.session_date = \
-               (SELECT MAX(s2.session_date) FROM supervisions s2 WHERE s2.adviser_id = s.adviser_id)",
-            vec![],
-        ))
-        .all(db)
-        .await?;
-    let mut last_by: HashMap<&str, &supervision::Model> = HashMap::new();
+    // Only the dates and who held it: never what was discussed.
+    let latest: Vec<SessionDates> = SessionDates::find_by_statement(stmt(
+        db,
+        "SELECT s.adviser_id, s.supervisor_id, s.session_date, s.next_date FROM supervisions s \
+         WHERE s.session_date = \
+           (SELECT MAX(s2.session_date) FROM supervisions s2 WHERE s2.adviser_id = s.adviser_id)",
+        vec![],
+    ))
+    .all(db)
+    .await?;
+    let mut last_by: HashMap<&str, &SessionDates> = HashMap::new();
     for s in &latest {
         last_by.insert(s.adviser_id.as_str(), s);
     }
@@ -268,7 +270,7 @@ async fn collect(
         if u.disabled || !matches!(u.role.as_str(), "adviser" | "manager") {
             continue;
         }
-        let sessions: Vec<supervision::Model> = last_by
+        let sessions: Vec<SessionDates> = last_by
             .get(u.id.as_str())
             .map(|s| (*s).clone())
             .into_iter()

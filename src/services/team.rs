@@ -174,6 +174,19 @@ pub async fn overview(state: &AppState, caller: &CurrentUser) -> Result<TeamOver
     // Every adviser's supervision dates in one query, not one each, and none of the notes.
     let sessions =
         oversight::session_dates(state, (!everyone).then_some(owners.as_slice())).await?;
+    // Grouped once by adviser, not filtered once per adviser (a senior manager's page lists
+    // thousands of advisers).
+    let mut sessions_of: HashMap<&str, Vec<oversight::SessionDates>> = HashMap::new();
+    for s in &sessions {
+        sessions_of
+            .entry(s.adviser_id.as_str())
+            .or_default()
+            .push(s.clone());
+    }
+    let mut actions_of: HashMap<&str, usize> = HashMap::new();
+    for x in &actions {
+        *actions_of.entry(x.owner_id.as_str()).or_default() += 1;
+    }
     let today = state.clock.today();
     let due_soon = i64::from(state.config.policy.due_soon_days);
     let count = |n: i64| usize::try_from(n).unwrap_or(0);
@@ -185,21 +198,16 @@ pub async fn overview(state: &AppState, caller: &CurrentUser) -> Result<TeamOver
             caseload: count(caseload),
             overdue,
             plans_awaiting_approval: count(waiting),
-            supervision: {
-                let mine: Vec<oversight::SessionDates> = sessions
-                    .iter()
-                    .filter(|s| s.adviser_id == a.id)
-                    .cloned()
-                    .collect();
-                oversight::supervision_status(
-                    &a,
-                    &mine,
-                    state.config.supervision_interval_months(&a.role),
-                    due_soon,
-                    today,
-                )
-            },
-            audit_actions_open: actions.iter().filter(|x| x.owner_id == a.id).count(),
+            supervision: oversight::supervision_status(
+                &a,
+                sessions_of
+                    .get(a.id.as_str())
+                    .map_or(&[][..], Vec::as_slice),
+                state.config.supervision_interval_months(&a.role),
+                due_soon,
+                today,
+            ),
+            audit_actions_open: actions_of.get(a.id.as_str()).copied().unwrap_or(0),
             team: team_name,
             id: a.id,
             name: a.name,
