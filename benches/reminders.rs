@@ -201,6 +201,7 @@ async fn populate(state: &AppState, n: usize, today: NaiveDate) {
                 email: Set(None),
                 address: Set(None),
                 adviser_id: Set(Some(format!("adviser-{}", k % advisers))),
+                team_id: Set(Some(format!("team-{}", (k % advisers) / 8))),
                 social_worker: Set(None),
                 special_guardianship: Set(false),
                 education_after21: Set(false),
@@ -267,7 +268,8 @@ async fn populate(state: &AppState, n: usize, today: NaiveDate) {
 
 async fn tick_at_scale(n: usize) {
     let db = fresh_db(&n.to_string()).await;
-    let today = Utc::now().date_naive();
+    // A fixed day: the benchmark measures the same work whatever the date.
+    let today = chrono::NaiveDate::from_ymd_opt(2026, 11, 23).unwrap();
     let clock = ManualClock::new(Utc.from_utc_datetime(&today.and_hms_opt(9, 0, 0).unwrap()));
     let state = state_for(&db.url, &clock, &[]).await;
     let started = Instant::now();
@@ -317,7 +319,7 @@ async fn tick_at_scale(n: usize) {
 /// Sends `emails` with `workers` workers to `smtp_url`, or to an in-process mailcrab server.
 async fn send_rate(workers: usize, emails: usize, smtp_url: Option<String>) {
     let db = fresh_db("mail").await;
-    let clock = ManualClock::new(Utc::now());
+    let clock = ManualClock::new(Utc.with_ymd_and_hms(2026, 11, 23, 9, 0, 0).unwrap());
     let received = Arc::new(std::sync::atomic::AtomicUsize::new(0));
     let (url, server, label) = match smtp_url {
         Some(url) => {

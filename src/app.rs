@@ -4,7 +4,7 @@
 use std::net::SocketAddr;
 use std::sync::Arc;
 
-use crate::clock::SystemClock;
+use crate::clock::{Clock, ShiftedClock, SystemClock};
 use crate::config::{AppEnv, Config};
 use crate::domain::working_days::BankHolidays;
 use crate::state::AppState;
@@ -30,7 +30,14 @@ pub async fn prepare(config: Config) -> anyhow::Result<AppState> {
     crate::db::migrate(&db)
         .await
         .map_err(|e| anyhow::anyhow!("database migrations failed: {e}"))?;
-    Ok(AppState::new(db, config, Arc::new(SystemClock), holidays))
+    let clock: Arc<dyn Clock> = match config.clock_start {
+        Some(start) => {
+            tracing::warn!(%start, "CLOCK_START is set: the service's clock starts on that date");
+            Arc::new(ShiftedClock::starting_at(start))
+        }
+        None => Arc::new(SystemClock),
+    };
+    Ok(AppState::new(db, config, clock, holidays))
 }
 
 pub async fn serve(config: Config) -> anyhow::Result<()> {

@@ -77,6 +77,9 @@ pub struct Config {
     pub mail: MailConfig,
     /// How often each node works out the performance indicators again.
     pub indicators_refresh_minutes: i64,
+    /// A test-only setting: the service's clock starts on this instant and runs on from there
+    /// (`CLOCK_START`). Refused in production, where the clock is always the system's.
+    pub clock_start: Option<chrono::DateTime<chrono::Utc>>,
 }
 
 /// Reminders and the email outbox (issue: reminder emails that are never lost and never doubled).
@@ -205,6 +208,15 @@ impl Config {
             ));
         }
         let policy = Policy::from_lookup(|k| var(k)).map_err(ConfigError)?;
+        let clock_start = match var("CLOCK_START") {
+            None => None,
+            Some(_) if app_env == AppEnv::Production => {
+                return Err(ConfigError(
+                    "CLOCK_START is a test setting and is refused in production: remove CLOCK_START".into(),
+                ));
+            }
+            Some(v) => Some(crate::clock::parse_start(&v).map_err(ConfigError)?),
+        };
         let mail = mail_config(&var, app_env, &data_dir, &parse_num, &bool_var)?;
 
         Ok(Config {
@@ -239,6 +251,7 @@ impl Config {
             .unwrap_or(1),
             mail,
             indicators_refresh_minutes: parse_num("INDICATORS_REFRESH_MINUTES", 60)?,
+            clock_start,
         })
     }
 

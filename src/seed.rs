@@ -2,7 +2,7 @@
 //! people aged 15 to 22 with varied care histories. Dates are relative to today so the demo always
 //! shows a realistic mix of upcoming, due and overdue milestones.
 
-use chrono::{Duration, NaiveDate, Utc};
+use chrono::{Duration, NaiveDate};
 use sea_orm::{ActiveModelTrait, EntityTrait, PaginatorTrait, Set};
 
 use crate::auth::Role;
@@ -456,7 +456,7 @@ pub async fn seed_demo(state: &AppState) -> anyhow::Result<()> {
     let advisers = [a1, a2];
 
     let today = state.clock.today();
-    let now = Utc::now();
+    let now = state.clock.now();
     let mut created: Vec<(String, String, String)> = vec![];
     for p in PEOPLE {
         let dob = ago(today, p.age.0, p.age.1);
@@ -488,6 +488,7 @@ pub async fn seed_demo(state: &AppState) -> anyhow::Result<()> {
             email: Set(None),
             address: Set(None),
             adviser_id: Set(Some(adviser.id.clone())),
+            team_id: Set(Some(team.id.clone())),
             social_worker: Set(Some("Jordan Blake".into())),
             special_guardianship: Set(false),
             education_after21: Set(p.education_after_21),
@@ -561,7 +562,8 @@ pub async fn seed_demo(state: &AppState) -> anyhow::Result<()> {
     }
     seed_plans(state, &created).await?;
     seed_oversight(state, &created).await?;
-    for (id, _, _) in &created {
+    let waiting = seed_awaiting_allocation(state, &team.id).await?;
+    for id in created.iter().map(|(id, _, _)| id).chain(&waiting) {
         crate::services::young_people::recompute(state, id).await?;
     }
     crate::services::audit::record(
@@ -574,6 +576,83 @@ pub async fn seed_demo(state: &AppState) -> anyhow::Result<()> {
     )
     .await?;
     Ok(())
+}
+
+/// Young people referred to the leaving care team and not yet allocated: Noah, three weeks from
+/// the children-in-care team and turning 16 in seven weeks (his adviser is due then), and Zara,
+/// added yesterday at 15 years 4 months. Returns their ids.
+async fn seed_awaiting_allocation(state: &AppState, team_id: &str) -> anyhow::Result<Vec<String>> {
+    let today = state.clock.today();
+    let mut ids = vec![];
+    for (local_id, given, family, pronouns, dob, care_from, added_days_ago) in [
+        (
+            "BAR-1013",
+            "Noah",
+            "Bennett",
+            "he/him",
+            ago(today + Duration::days(49), 16, 0),
+            (13, 5),
+            21,
+        ),
+        (
+            "BAR-1014",
+            "Zara",
+            "Hussain",
+            "she/her",
+            ago(today, 15, 4),
+            (14, 1),
+            1,
+        ),
+    ] {
+        let id = uuid::Uuid::now_v7().to_string();
+        let added = state.clock.now() - Duration::days(added_days_ago);
+        young_person::ActiveModel {
+            id: Set(id.clone()),
+            local_id: Set(local_id.into()),
+            given_name: Set(given.into()),
+            family_name: Set(family.into()),
+            preferred_name: Set(None),
+            date_of_birth: Set(dob),
+            gender: Set(Some(
+                if pronouns == "he/him" { "Male" } else { "Female" }.into(),
+            )),
+            pronouns: Set(Some(pronouns.into())),
+            ethnicity: Set(None),
+            first_language: Set(Some("English".into())),
+            disability: Set(None),
+            uasc: Set(false),
+            trafficked: Set(false),
+            phone: Set(None),
+            email: Set(None),
+            address: Set(None),
+            adviser_id: Set(None),
+            team_id: Set(Some(team_id.to_string())),
+            social_worker: Set(Some("Jordan Blake".into())),
+            special_guardianship: Set(false),
+            education_after21: Set(false),
+            requested_pa_after21: Set(false),
+            legal_status: Set("not_in_scope".into()),
+            next_due: Set(None),
+            overdue_count: Set(0),
+            version: Set(1),
+            created_at: Set(added),
+            updated_at: Set(added),
+        }
+        .insert(&state.db)
+        .await?;
+        care_episode::ActiveModel {
+            id: Set(uuid::Uuid::now_v7().to_string()),
+            young_person_id: Set(id.clone()),
+            start_date: Set(crate::domain::age::at_age(dob, care_from.0, care_from.1)),
+            end_date: Set(None),
+            legal_basis: Set("s31 care order".into()),
+            short_breaks_only: Set(false),
+        }
+        .insert(&state.db)
+        .await?;
+        ids.push(id);
+    }
+    Ok(ids)
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -761,7 +840,7 @@ pub(crate) async fn seed_plans(
 ) -> anyhow::Result<()> {
     use crate::entities::plan;
     let today = state.clock.today();
-    let now = Utc::now();
+    let now = state.clock.now();
     // (local id, [(status, content kind, days ago started, decision)])
     let demo: &[(&str, &[DemoVersion])] = &[
         (
@@ -894,7 +973,7 @@ async fn adviser_user(state: &AppState, name: &str) -> anyhow::Result<String> {
 async fn seed_oversight(state: &AppState, ids: &[(String, String, String)]) -> anyhow::Result<()> {
     use crate::entities::{audit_action, audit_moderation, case_audit, supervision, user};
     let today = state.clock.today();
-    let now = Utc::now();
+    let now = state.clock.now();
     let users = user::Entity::find().all(&state.db).await?;
     let id_of = |email: &str| {
         users

@@ -7,7 +7,7 @@
 //! Every account's password is `DEMO_PASSWORD`. Never loaded in production, never into a
 //! database that already has users.
 
-use chrono::{Duration, NaiveDate, Utc};
+use chrono::{Duration, NaiveDate};
 use rand::rngs::StdRng;
 use rand::{Rng, SeedableRng};
 use sea_orm::{ActiveModelTrait, ActiveValue::Set, EntityTrait, PaginatorTrait};
@@ -102,7 +102,7 @@ pub async fn generate(state: &AppState, n: usize, seed: u64) -> anyhow::Result<S
     }
     let mut rng = StdRng::seed_from_u64(seed);
     let today = state.clock.today();
-    let now = Utc::now();
+    let now = state.clock.now();
     let hash = crate::auth::password::hash_blocking(state.config.demo_password.expose())?;
     let advisers = n.div_ceil(25).max(1);
     let teams = advisers.div_ceil(8);
@@ -245,6 +245,7 @@ pub async fn generate(state: &AppState, n: usize, seed: u64) -> anyhow::Result<S
                 i,
                 today,
                 &adviser_ids,
+                &team_ids,
                 &manager_ids,
                 &small_plan,
                 &big_plan,
@@ -320,7 +321,8 @@ fn event(
         notes: Set(None),
         recorded_by: Set(Some(by.to_string())),
         details: Set(details),
-        created_at: Set(Utc::now()),
+        // Recorded on the day it happened: the data depends on the seed and the clock alone.
+        created_at: Set(date.and_time(chrono::NaiveTime::MIN).and_utc()),
     }
 }
 
@@ -331,15 +333,20 @@ fn person(
     i: usize,
     today: NaiveDate,
     advisers: &[String],
+    teams: &[String],
     managers: &[String],
     small_plan: &str,
     big_plan: &str,
     state: &AppState,
 ) {
-    let now = Utc::now();
+    let now = state.clock.now();
     let id = uuid(rng);
     let adviser = advisers[i % advisers.len()].clone();
+    // Advisers are eight to a team (see `generate`).
+    let team = teams[(i % advisers.len()) / 8].clone();
     let age_days: i64 = rng.random_range(15 * 365 + 30..24 * 365);
+    // One in fifty under-16s is newly referred and waits for a personal adviser.
+    let awaiting = age_days < 16 * 365 && i % 50 == 0;
     let dob = today - Duration::days(age_days);
     let at = |months: u32| add_months(dob, months);
     let person = young_person::Model {
@@ -366,7 +373,8 @@ fn person(
         phone: None,
         email: None,
         address: None,
-        adviser_id: Some(adviser.clone()),
+        adviser_id: (!awaiting).then(|| adviser.clone()),
+        team_id: Some(team),
         social_worker: None,
         special_guardianship: false,
         education_after21: rng.random_range(0..4) == 0,
@@ -448,6 +456,9 @@ fn person(
             end_date: None,
             reason: Some("Caseload rebalanced".into()),
         });
+    }
+    if awaiting {
+        allocations.clear();
     }
     let mut events = Vec::new();
     let by = adviser.as_str();

@@ -10,6 +10,7 @@ mod m20261123_000004_oversight;
 mod m20261123_000005_outbox;
 mod m20261123_000006_indicators;
 mod m20261123_000007_indicator_cover;
+mod m20261130_000008_young_person_team;
 
 pub struct Migrator;
 
@@ -24,6 +25,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261123_000005_outbox::Migration),
             Box::new(m20261123_000006_indicators::Migration),
             Box::new(m20261123_000007_indicator_cover::Migration),
+            Box::new(m20261130_000008_young_person_team::Migration),
         ]
     }
 }

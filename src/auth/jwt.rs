@@ -39,16 +39,27 @@ pub fn encode(secret: &str, claims: &Claims) -> anyhow::Result<String> {
 }
 
 /// Verifies the signature, algorithm, expiry, issuer, audience and purpose. Any failure is `None`.
-pub fn decode(secret: &str, token: &str, expected: TokenKind) -> Option<Claims> {
+/// Expiry and issue time are checked against `now`, the service's clock, not the system's: the
+/// session row's times follow the same clock, so the two always agree.
+pub fn decode(
+    secret: &str,
+    token: &str,
+    expected: TokenKind,
+    now: chrono::DateTime<chrono::Utc>,
+) -> Option<Claims> {
     let mut v = Validation::new(Algorithm::HS256);
     v.leeway = LEEWAY_SECONDS;
-    v.validate_exp = true;
-    v.validate_nbf = true;
+    // Checked below against the service clock (jsonwebtoken would read the system clock).
+    v.validate_exp = false;
+    v.validate_nbf = false;
     v.set_issuer(&[ISSUER]);
     v.set_audience(&[AUDIENCE]);
     v.set_required_spec_claims(&["exp", "iat", "iss", "aud", "sub"]);
     let data =
         jsonwebtoken::decode::<Claims>(token, &DecodingKey::from_secret(secret.as_bytes()), &v)
             .ok()?;
-    (data.claims.typ == expected).then_some(data.claims)
+    let now = now.timestamp();
+    let leeway = LEEWAY_SECONDS as i64;
+    let fresh = data.claims.exp > now - leeway && data.claims.iat <= now + leeway;
+    (fresh && data.claims.typ == expected).then_some(data.claims)
 }

@@ -3,7 +3,7 @@
 //! timeout, the user not disabled and not signed out everywhere since (ASVS 5.0 V7.3.1, V7.3.2,
 //! V7.4.1, V7.4.2, V7.4.5).
 
-use chrono::{Duration, Utc};
+use chrono::Duration;
 use sea_orm::sea_query::Expr;
 use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, Set};
 
@@ -45,9 +45,8 @@ pub async fn create(
     }
     .insert(&state.db)
     .await?;
-    // The token's own expiry is checked against the system clock by jsonwebtoken; the session
-    // row's expiry (above) is the authority and follows the service clock.
-    let iat = Utc::now().timestamp();
+    // The token's times and the session row's follow the same (service) clock.
+    let iat = now.timestamp();
     let claims = Claims {
         sub: user_id.to_string(),
         sid: sid.clone(),
@@ -78,7 +77,12 @@ pub async fn resolve(
     token: &str,
     kind: TokenKind,
 ) -> Result<Option<CurrentUser>, AppError> {
-    let Some(claims) = jwt::decode(state.config.jwt_secret.expose(), token, kind) else {
+    let Some(claims) = jwt::decode(
+        state.config.jwt_secret.expose(),
+        token,
+        kind,
+        state.clock.now(),
+    ) else {
         return Ok(None);
     };
     let Some(sess) = session::Entity::find_by_id(claims.sid.clone())

@@ -22,6 +22,8 @@ pub struct Model {
     pub email: Option<String>,
     pub address: Option<String>,
     pub adviser_id: Option<String>,
+    /// The team the young person belongs to from the day they are added, allocated or not.
+    pub team_id: Option<String>,
     pub social_worker: Option<String>,
     pub special_guardianship: bool,
     pub education_after21: bool,

@@ -297,3 +297,128 @@ pub async fn awaiting_approval(
         })
         .collect())
 }
+
+/// A young person in the caller's teams with no personal adviser yet.
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct AwaitingAllocation {
+    pub young_person_id: String,
+    pub young_person: String,
+    pub local_id: String,
+    pub team_id: Option<String>,
+    pub team: Option<String>,
+    pub date_of_birth: NaiveDate,
+    /// Age in whole years today.
+    pub age: u32,
+    pub added_on: NaiveDate,
+    /// Days since the young person was added.
+    pub days_waiting: i64,
+    /// When a personal adviser is due by (PA_ALLOCATED; CA 1989 Sch 2 para 19C).
+    pub adviser_due: Option<NaiveDate>,
+    /// upcoming, due_soon or overdue, as of today.
+    pub adviser_due_state: Option<String>,
+}
+
+/// One page of the awaiting-allocation list, with how many there are in all.
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct AwaitingAllocationPage {
+    pub total: u64,
+    pub page: u64,
+    pub per_page: u64,
+    pub items: Vec<AwaitingAllocation>,
+}
+
+pub const AWAITING_PER_PAGE: u64 = 50;
+
+/// The young people in the caller's scope (a manager's teams; a senior manager's every team)
+/// who have no personal adviser, most urgent first: the adviser's due date, then the longest
+/// waiting. One page (`page` from 1) of at most [`AWAITING_PER_PAGE`].
+pub async fn awaiting_allocation(
+    state: &AppState,
+    caller: &CurrentUser,
+    page: u64,
+) -> Result<AwaitingAllocationPage, AppError> {
+    use sea_orm::{PaginatorTrait, QuerySelect};
+    if !caller.role.is_manager() {
+        return Err(AppError::NotFound);
+    }
+    let waiting = young_person::Entity::find()
+        .filter(young_people::scope(caller))
+        .filter(young_person::Column::AdviserId.is_null());
+    let total = waiting.clone().count(&state.db).await?;
+    let page = page.max(1);
+    // Most urgent first: the PA_ALLOCATED due date (read by a correlated probe of the
+    // milestones' young person index), then the longest waiting.
+    let due_sql = format!(
+        "(SELECT m.due FROM milestones m WHERE m.young_person_id = {t}.id AND m.code = 'PA_ALLOCATED')",
+        t = "young_people"
+    );
+    let people = waiting
+        .order_by_asc(Expr::cust(format!("CASE WHEN {due_sql} IS NULL THEN 1 ELSE 0 END")))
+        .order_by_asc(Expr::cust(due_sql))
+        .order_by_asc(young_person::Column::CreatedAt)
+        .order_by_asc(young_person::Column::Id)
+        .limit(AWAITING_PER_PAGE)
+        .offset((page - 1) * AWAITING_PER_PAGE)
+        .all(&state.db)
+        .await?;
+    let milestones: HashMap<String, milestone::Model> = milestone::Entity::find()
+        .filter(milestone::Column::Code.eq("PA_ALLOCATED"))
+        .filter(milestone::Column::YoungPersonId.is_in(people.iter().map(|p| p.id.clone())))
+        .all(&state.db)
+        .await?
+        .into_iter()
+        .map(|m| (m.young_person_id.clone(), m))
+        .collect();
+    let teams: HashMap<String, String> = team::Entity::find()
+        .filter(
+            team::Column::Id.is_in(
+                people
+                    .iter()
+                    .filter_map(|p| p.team_id.clone())
+                    .collect::<std::collections::BTreeSet<_>>(),
+            ),
+        )
+        .all(&state.db)
+        .await?
+        .into_iter()
+        .map(|t| (t.id, t.name))
+        .collect();
+    let today = state.clock.today();
+    let soon = i64::from(state.config.policy.due_soon_days);
+    let items = people
+        .into_iter()
+        .map(|p| {
+            let m = milestones.get(&p.id);
+            let added_on = p.created_at.date_naive();
+            AwaitingAllocation {
+                young_person: young_people::display_name(&p),
+                local_id: p.local_id.clone(),
+                team: p.team_id.as_ref().and_then(|t| teams.get(t).cloned()),
+                team_id: p.team_id.clone(),
+                date_of_birth: p.date_of_birth,
+                age: crate::domain::age::age_years(p.date_of_birth, today),
+                added_on,
+                days_waiting: (today - added_on).num_days().max(0),
+                adviser_due: m.map(|m| m.due),
+                adviser_due_state: m.map(|m| {
+                    if m.done_on.is_some() {
+                        "done".to_string()
+                    } else if m.due < today {
+                        "overdue".to_string()
+                    } else if m.due <= today + chrono::Duration::days(soon) {
+                        "due_soon".to_string()
+                    } else {
+                        "upcoming".to_string()
+                    }
+                }),
+                young_person_id: p.id,
+            }
+        })
+        .collect();
+    Ok(AwaitingAllocationPage {
+        total,
+        page,
+        per_page: AWAITING_PER_PAGE,
+        items,
+    })
+}

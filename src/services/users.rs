@@ -1,6 +1,5 @@
 //! Users and teams: creation, listing, disabling, and ending sessions.
 
-use chrono::Utc;
 use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, QueryOrder, Set};
 
 use crate::auth::{Role, password, session};
@@ -60,7 +59,7 @@ pub async fn create(state: &AppState, u: NewUser) -> Result<user::Model, AppErro
         )]));
     }
     let hash = password::hash(state, u.password).await?;
-    let now = Utc::now();
+    let now = state.clock.now();
     let model = user::ActiveModel {
         id: Set(uuid::Uuid::now_v7().to_string()),
         email: Set(email),
@@ -89,7 +88,7 @@ pub async fn create_team(
         id: Set(uuid::Uuid::now_v7().to_string()),
         name: Set(name.to_string()),
         manager_id: Set(manager_id),
-        created_at: Set(Utc::now()),
+        created_at: Set(state.clock.now()),
     }
     .insert(&state.db)
     .await?)
@@ -147,7 +146,7 @@ pub async fn set_disabled(
         .ok_or(AppError::NotFound)?;
     let mut am: user::ActiveModel = u.into();
     am.disabled = Set(disabled);
-    am.updated_at = Set(Utc::now());
+    am.updated_at = Set(state.clock.now());
     let u = am.update(&state.db).await?;
     if disabled {
         session::revoke_all_for_user(state, user_id).await?;

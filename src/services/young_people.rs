@@ -1,5 +1,7 @@
 //! Young people's records. Every query carries the caller's scope (ASVS 5.0 V8.2.2): an adviser
-//! sees the young people allocated to them, a manager their team's, a senior manager everyone,
+//! sees the young people allocated to them, a manager everyone in the teams they manage
+//! (allocated or not: a young person belongs to a team from the day they are added), a senior
+//! manager everyone,
 //! and an administrator without a casework role no one. Out of scope is indistinguishable from
 //! missing: both are `NotFound`.
 
@@ -19,30 +21,17 @@ pub fn scope(caller: &CurrentUser) -> Condition {
         Role::Adviser => {
             Condition::all().add(young_person::Column::AdviserId.eq(caller.id().to_string()))
         }
-        // One IN over the indexed adviser column, its list a UNION ALL rather than an OR so
-        // that PostgreSQL estimates a handful of advisers and uses the index (with an OR it
-        // expected thousands and scanned every young person: 34 ms against 0.8 ms at 100,000).
-        Role::Manager => {
-            let me = caller.id().to_string();
-            let mut advisers = Query::select()
-                .column(user::Column::Id)
-                .from(user::Entity)
-                .and_where(
-                    Expr::col(user::Column::TeamId).in_subquery(
-                        Query::select()
-                            .column(team::Column::Id)
-                            .from(team::Entity)
-                            .and_where(Expr::col(team::Column::ManagerId).eq(me.clone()))
-                            .to_owned(),
-                    ),
-                )
-                .to_owned();
-            advisers.union(
-                sea_orm::sea_query::UnionType::All,
-                Query::select().expr(Expr::val(me)).to_owned(),
-            );
-            Condition::all().add(young_person::Column::AdviserId.in_subquery(advisers))
-        }
+        // Every young person in the teams they manage, allocated or not: one IN over the indexed
+        // team column. A manager's own cases are in the team they manage (`home_team`).
+        Role::Manager => Condition::all().add(
+            young_person::Column::TeamId.in_subquery(
+                Query::select()
+                    .column(team::Column::Id)
+                    .from(team::Entity)
+                    .and_where(Expr::col(team::Column::ManagerId).eq(caller.id().to_string()))
+                    .to_owned(),
+            ),
+        ),
         // No casework role: nothing. (`1 = 0` keeps the query valid on both databases.)
         Role::None => Condition::all().add(Expr::val(1).eq(0)),
     }
@@ -225,6 +214,10 @@ pub struct PersonDetails {
     /// The personal adviser to allocate (managers only; an adviser's new young person is theirs).
     #[serde(default)]
     pub adviser_id: Option<String>,
+    /// The team the young person belongs to (managers only; the manager's own team by default,
+    /// the adviser's team when one is chosen; an adviser's new young person is in their team).
+    #[serde(default)]
+    pub team_id: Option<String>,
 }
 
 /// Trimmed text, or `None` when nothing was typed.
@@ -309,6 +302,76 @@ pub fn validate_details(d: &PersonDetails, today: NaiveDate) -> Vec<FieldError> 
         ));
     }
     e
+}
+
+/// The team a practitioner's young people belong to: the team they manage, else their own team.
+pub async fn home_team<C: sea_orm::ConnectionTrait>(
+    db: &C,
+    user: &user::Model,
+) -> Result<Option<String>, AppError> {
+    let managed = team::Entity::find()
+        .filter(team::Column::ManagerId.eq(user.id.clone()))
+        .order_by_asc(team::Column::Id)
+        .one(db)
+        .await?;
+    Ok(managed.map(|t| t.id).or_else(|| user.team_id.clone()))
+}
+
+/// Whether a practitioner works in a team: a member of it, or its manager.
+async fn in_team<C: sea_orm::ConnectionTrait>(
+    db: &C,
+    user: &user::Model,
+    team_id: Option<&str>,
+) -> Result<bool, AppError> {
+    let Some(t) = team_id else {
+        return Ok(false);
+    };
+    if user.team_id.as_deref() == Some(t) {
+        return Ok(true);
+    }
+    Ok(team::Entity::find_by_id(t.to_string())
+        .one(db)
+        .await?
+        .is_some_and(|x| x.manager_id.as_deref() == Some(&user.id)))
+}
+
+/// The team a new young person joins. An adviser's is their own team; a manager chooses one of
+/// the teams they manage (by default the chosen adviser's, else their own); a senior manager any
+/// team (by default the chosen adviser's, else the only team there is).
+async fn resolve_team(
+    state: &AppState,
+    caller: &CurrentUser,
+    wanted: Option<String>,
+    adviser: Option<&str>,
+) -> Result<Option<String>, AppError> {
+    let adviser_team = match adviser {
+        Some(a) => match user::Entity::find_by_id(a.to_string()).one(&state.db).await? {
+            Some(u) => home_team(&state.db, &u).await?,
+            None => None,
+        },
+        None => None,
+    };
+    let choose = |msg: &str| AppError::Validation(vec![FieldError::new("team_id", msg)]);
+    match caller.role {
+        Role::Adviser => Ok(home_team(&state.db, &caller.user).await?),
+        Role::Manager | Role::SeniorManager => {
+            let teams = crate::services::team::managed_teams(state, caller).await?;
+            match clean(&wanted) {
+                Some(t) if teams.iter().any(|x| x.id == t) => Ok(Some(t)),
+                Some(_) => Err(choose("Choose a team from the list")),
+                None => match adviser_team.or(if caller.role == Role::Manager {
+                    home_team(&state.db, &caller.user).await?
+                } else {
+                    None
+                }) {
+                    Some(t) => Ok(Some(t)),
+                    None if teams.len() == 1 => Ok(teams.first().map(|t| t.id.clone())),
+                    None => Err(choose("Choose the team the young person belongs to")),
+                },
+            }
+        }
+        Role::None => Err(AppError::NotFound),
+    }
 }
 
 /// Advisers the caller may allocate young people to.
@@ -462,6 +525,7 @@ pub async fn create(
         return Err(AppError::Validation(errors));
     }
     let adviser_id = resolve_adviser(state, caller, d.adviser_id.clone()).await?;
+    let team_id = resolve_team(state, caller, d.team_id.clone(), adviser_id.as_deref()).await?;
     let Some(dob) = d.date_of_birth else {
         return Err(AppError::Validation(vec![FieldError::new(
             "date_of_birth",
@@ -488,6 +552,7 @@ pub async fn create(
         email: Set(clean(&d.email)),
         address: Set(clean(&d.address)),
         adviser_id: Set(adviser_id.clone()),
+        team_id: Set(team_id),
         social_worker: Set(clean(&d.social_worker)),
         special_guardianship: Set(d.special_guardianship),
         education_after21: Set(false),
@@ -782,6 +847,72 @@ fn check_range(
     }
 }
 
+/// A manager allocates a personal adviser to a young person waiting for one, in one step: the
+/// adviser must be in the young person's team, and the allocation (with its reason) goes into the
+/// allocation history like any other (CA 1989 Sch 2 para 19C; s.23B(2)).
+pub async fn allocate(
+    state: &AppState,
+    caller: &CurrentUser,
+    id: &str,
+    adviser_id: &str,
+    reason: Option<String>,
+    meta: &RequestMeta,
+) -> Result<crate::domain::timeline::Timeline, AppError> {
+    if !caller.role.is_manager() {
+        return Err(AppError::NotFound);
+    }
+    let person = in_scope(state, caller, id).await?;
+    let advisers = team_advisers(state, caller, person.team_id.as_deref()).await?;
+    if !advisers.iter().any(|a| a.id == adviser_id) {
+        return Err(AppError::Validation(vec![FieldError::new(
+            "adviser_id",
+            "Choose a personal adviser in the young person's team",
+        )]));
+    }
+    let reason = clean(&reason).unwrap_or_else(|| {
+        if person.adviser_id.is_none() {
+            "First personal adviser, allocated from the awaiting-allocation list".into()
+        } else {
+            "Personal adviser changed by a manager".into()
+        }
+    });
+    apply_change(
+        state,
+        caller,
+        id,
+        HistoryChange::Allocation {
+            role: "personal_adviser".into(),
+            user_id: Some(adviser_id.to_string()),
+            person_name: None,
+            start_date: state.clock.today(),
+            reason,
+        },
+        meta,
+    )
+    .await
+}
+
+/// The practitioners a manager may allocate within one team (`None`: every team the caller may
+/// allocate in), by name.
+pub async fn team_advisers(
+    state: &AppState,
+    caller: &CurrentUser,
+    team_id: Option<&str>,
+) -> Result<Vec<user::Model>, AppError> {
+    let all = allocatable_advisers(state, caller).await?;
+    let Some(team_id) = team_id else {
+        return Ok(all);
+    };
+    let manager = team::Entity::find_by_id(team_id.to_string())
+        .one(&state.db)
+        .await?
+        .and_then(|t| t.manager_id);
+    Ok(all
+        .into_iter()
+        .filter(|u| u.team_id.as_deref() == Some(team_id) || manager.as_deref() == Some(&u.id))
+        .collect())
+}
+
 pub async fn apply_change(
     state: &AppState,
     caller: &CurrentUser,
@@ -1030,6 +1161,14 @@ pub async fn apply_change(
             .await?;
             let mut am: young_person::ActiveModel = person.clone().into();
             if role == "personal_adviser" {
+                // The young person stays in (or joins) their new adviser's team.
+                if let Some(a) = &uid
+                    && let Some(u) = user::Entity::find_by_id(a.clone()).one(&txn).await?
+                    && !in_team(&txn, &u, person.team_id.as_deref()).await?
+                    && let Some(t) = home_team(&txn, &u).await?
+                {
+                    am.team_id = Set(Some(t));
+                }
                 am.adviser_id = Set(uid);
             } else {
                 am.social_worker = Set(Some(name));

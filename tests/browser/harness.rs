@@ -199,6 +199,11 @@ impl Server {
         Server { app, base, task }
     }
 
+    /// The service's today.
+    pub fn today(&self) -> chrono::NaiveDate {
+        self.app.clock_now().date_naive()
+    }
+
     /// Advances the service's clock (for session timeouts).
     pub fn advance(&self, by: chrono::Duration) {
         self.app.clock.set(self.app.clock_now() + by);

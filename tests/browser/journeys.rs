@@ -11,9 +11,9 @@ fn ymd(d: chrono::NaiveDate) -> String {
     d.format("%Y-%m-%d").to_string()
 }
 
-/// The service's today (its clock follows real time in these tests).
-fn today() -> chrono::NaiveDate {
-    chrono::Utc::now().date_naive()
+/// The service's today (its clock starts where `CLOCK_START` says, as in every test).
+fn today(server: &Server) -> chrono::NaiveDate {
+    server.today()
 }
 
 /// Sign in, the caseload, a young person with an overdue review, a plan review written in the
@@ -123,7 +123,7 @@ async fn an_adviser_writes_and_submits_a_plan_with_the_keyboard_alone() {
         json!("end of next month"),
         "what was typed is kept"
     );
-    b.replace_text(&ymd(today() + chrono::Duration::days(30)))
+    b.replace_text(&ymd(today(&server) + chrono::Duration::days(30)))
         .await;
     b.activate("Save as draft").await;
     b.expect_text("Your changes were saved as a draft.").await;
@@ -204,8 +204,8 @@ async fn an_adviser_writes_and_submits_a_plan_with_the_keyboard_alone() {
         "Yes. It is my plan and the job is my idea.",
     )
     .await;
-    b.fill_by_keyboard("copy_given_on", &ymd(today())).await;
-    b.fill_by_keyboard("next_review", &ymd(today() + chrono::Duration::days(90)))
+    b.fill_by_keyboard("copy_given_on", &ymd(today(&server))).await;
+    b.fill_by_keyboard("next_review", &ymd(today(&server) + chrono::Duration::days(90)))
         .await;
     b.activate("Save as draft").await;
     b.expect_text("Your changes were saved as a draft.").await;
@@ -326,8 +326,8 @@ async fn supervision_guidance_and_an_audit_reach_the_young_persons_chronology() 
     let mut b = harness::browser("3-manager-oversight", &server)
         .await
         .expect("browser");
-    let on = ymd(today());
-    let soon = ymd(today() + chrono::Duration::days(14));
+    let on = ymd(today(&server));
+    let soon = ymd(today(&server) + chrono::Duration::days(14));
     let discussed = "Agreed to bring Yusuf's review forward after his move.";
     let guidance = "Check the tenancy paperwork with Yusuf before the review.";
     let action_point = "Add the tenancy start date to the accommodation history";

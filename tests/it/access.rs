@@ -135,8 +135,13 @@ async fn a_manager_sees_their_whole_team() {
     assert!(advisers.contains(&a2.as_str()), "{list:?}");
     assert_eq!(
         list.len(),
-        12,
-        "every demo young person is in the manager's team"
+        14,
+        "every demo young person is in the manager's team, the two waiting for an adviser too"
+    );
+    assert_eq!(
+        list.iter().filter(|p| p["adviser_id"].is_null()).count(),
+        2,
+        "{list:?}"
     );
 
     let theirs = app.young_person_id("BAR-1005").await;

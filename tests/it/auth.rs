@@ -456,7 +456,7 @@ async fn forged_and_altered_tokens_are_refused() {
     );
 
     // Expired an hour ago.
-    let now = chrono::Utc::now().timestamp();
+    let now = pathway::clock::Clock::now(&app.clock).timestamp();
     let mut expired_claims = claims.clone();
     expired_claims["iat"] = json!(now - 7200);
     expired_claims["exp"] = json!(now - 3600);

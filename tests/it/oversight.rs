@@ -134,7 +134,7 @@ async fn supervision_is_recorded_cases_reach_the_files_and_stay_within_the_team(
 fn three_supervisors_in_a_year_is_flagged_and_overdue_follows_the_interval() {
     use pathway::entities::{supervision, user};
     let d = |s: &str| chrono::NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap();
-    let now = chrono::Utc::now();
+    let now = d("2026-11-23").and_hms_opt(10, 0, 0).unwrap().and_utc();
     let adviser = user::Model {
         id: "a".into(),
         email: "a@x".into(),

@@ -748,7 +748,7 @@ async fn a_review_opens_each_part_with_what_was_saved_chosen_and_saves_a_part_al
                 ("act_0_0_who", "Sofia"),
                 (
                     "act_0_0_by",
-                    &(chrono::Utc::now().date_naive() + chrono::Duration::days(30)).to_string(),
+                    &(today(&app) + chrono::Duration::days(30)).to_string(),
                 ),
                 ("act_0_0_status", "not_started"),
             ],

@@ -513,7 +513,7 @@ async fn stored_timelines_follow_the_calendar_when_refreshed() {
     let refreshed = pathway::services::young_people::refresh_all(&app.state)
         .await
         .unwrap();
-    assert_eq!(refreshed, 12);
+    assert_eq!(refreshed, 14, "twelve allocated demo young people and two waiting");
     let after = app
         .api(
             Method::GET,
@@ -561,7 +561,7 @@ async fn an_interrupted_demo_load_is_completed_on_the_next_start_and_real_data_i
             .count(&app.state.db)
             .await
             .unwrap(),
-        12
+        14
     );
     assert!(
         !pathway::seed::is_empty(&app.state).await.unwrap(),

@@ -82,6 +82,24 @@ async fn detail_fields(
                 .map(|u| (u.id, u.name)),
         );
         f.push(Field::new("adviser_id", "Personal adviser", "select").owned_choices(choices));
+        // The team the young person belongs to from today, allocated or not: a manager's own
+        // team first (the default), a senior manager's choice or the adviser's team.
+        let mut teams: Vec<(String, String)> = crate::services::team::managed_teams(state, user)
+            .await?
+            .into_iter()
+            .map(|t| (t.id, t.name))
+            .collect();
+        if user.role == crate::auth::Role::Manager {
+            let own = young_people::home_team(&state.db, &user.user).await?;
+            teams.sort_by_key(|(id, _)| Some(id) != own.as_ref());
+        } else {
+            teams.insert(0, (String::new(), "The personal adviser's team".to_string()));
+        }
+        f.push(
+            Field::new("team_id", "Team", "select")
+                .hint("The team that plans with them and allocates their personal adviser")
+                .owned_choices(teams),
+        );
     }
     Ok(f)
 }
@@ -106,6 +124,7 @@ fn details_from(values: &Values, errors: &mut Vec<FieldError>) -> PersonDetails 
         social_worker: opt(values, "social_worker"),
         special_guardianship: checked(values, "special_guardianship"),
         adviser_id: opt(values, "adviser_id"),
+        team_id: opt(values, "team_id"),
     }
 }
 
