@@ -51,11 +51,12 @@ pub fn parse_start(s: &str) -> Result<DateTime<Utc>, String> {
         return Ok(at.and_utc());
     }
     NaiveDate::parse_from_str(s, "%Y-%m-%d")
-        .map(|d| d.and_time(NaiveTime::from_hms_opt(10, 0, 0).unwrap_or_default()).and_utc())
+        .map(|d| {
+            d.and_time(NaiveTime::from_hms_opt(10, 0, 0).unwrap_or_default())
+                .and_utc()
+        })
         .map_err(|_| {
-            format!(
-                "CLOCK_START={s} is not a date: use 2028-02-29 or 2026-12-31T23:30:00Z"
-            )
+            format!("CLOCK_START={s} is not a date: use 2028-02-29 or 2026-12-31T23:30:00Z")
         })
 }
 

@@ -614,7 +614,12 @@ async fn seed_awaiting_allocation(state: &AppState, team_id: &str) -> anyhow::Re
             preferred_name: Set(None),
             date_of_birth: Set(dob),
             gender: Set(Some(
-                if pronouns == "he/him" { "Male" } else { "Female" }.into(),
+                if pronouns == "he/him" {
+                    "Male"
+                } else {
+                    "Female"
+                }
+                .into(),
             )),
             pronouns: Set(Some(pronouns.into())),
             ethnicity: Set(None),

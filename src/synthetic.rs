@@ -346,7 +346,7 @@ fn person(
     let team = teams[(i % advisers.len()) / 8].clone();
     let age_days: i64 = rng.random_range(15 * 365 + 30..24 * 365);
     // One in fifty under-16s is newly referred and waits for a personal adviser.
-    let awaiting = age_days < 16 * 365 && i % 50 == 0;
+    let awaiting = age_days < 16 * 365 && i.is_multiple_of(50);
     let dob = today - Duration::days(age_days);
     let at = |months: u32| add_months(dob, months);
     let person = young_person::Model {

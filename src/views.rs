@@ -3,6 +3,48 @@
 
 use crate::auth::{CurrentUser, Role};
 
+/// A date as people read it on every page: "29 June 2026" (the GOV.UK style). ISO dates are for
+/// machine outputs (the API, CSV) and date inputs only.
+pub fn date(d: chrono::NaiveDate) -> String {
+    d.format("%-d %B %Y").to_string()
+}
+
+/// A date that may be missing: the date, or an empty string.
+pub fn date_opt(d: Option<chrono::NaiveDate>) -> String {
+    d.map(date).unwrap_or_default()
+}
+
+/// How late something was done, as people say it: "on time", "3 days late", "2 weeks late",
+/// "4 months late" (whole calendar months from the due date).
+pub fn lateness(due: chrono::NaiveDate, done: chrono::NaiveDate) -> String {
+    use chrono::Datelike;
+    let days = (done - due).num_days();
+    if days <= 0 {
+        return "on time".into();
+    }
+    if days < 14 {
+        return count(days, "day late", "days late");
+    }
+    let mut months =
+        (done.year() * 12 + done.month() as i32) - (due.year() * 12 + due.month() as i32);
+    if done.day() < due.day() {
+        months -= 1;
+    }
+    if months < 2 {
+        return count(days / 7, "week late", "weeks late");
+    }
+    if months < 24 {
+        return count(months, "month late", "months late");
+    }
+    count(months / 12, "year late", "years late")
+}
+
+/// A count in English: "1 goal", "2 goals", "0 goals".
+pub fn count(n: impl Into<i64>, one: &str, many: &str) -> String {
+    let n = n.into();
+    format!("{n} {}", if n == 1 { one } else { many })
+}
+
 #[derive(Debug, Clone)]
 pub struct NavItem {
     pub href: &'static str,
@@ -71,5 +113,48 @@ impl Layout {
                 })
                 .collect(),
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn dates_and_counts_read_as_english() {
+        let d = chrono::NaiveDate::from_ymd_opt(2026, 6, 29).unwrap();
+        assert_eq!(super::date(d), "29 June 2026");
+        assert_eq!(super::count(1, "goal", "goals"), "1 goal");
+        assert_eq!(super::count(2, "action", "actions"), "2 actions");
+        assert_eq!(super::count(0, "action", "actions"), "0 actions");
+    }
+
+    #[test]
+    fn lateness_reads_as_people_say_it() {
+        let d = |s: &str| chrono::NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap();
+        assert_eq!(super::lateness(d("2026-03-12"), d("2026-03-12")), "on time");
+        assert_eq!(super::lateness(d("2026-03-12"), d("2026-03-01")), "on time");
+        assert_eq!(
+            super::lateness(d("2026-03-12"), d("2026-03-13")),
+            "1 day late"
+        );
+        assert_eq!(
+            super::lateness(d("2026-03-12"), d("2026-03-25")),
+            "13 days late"
+        );
+        assert_eq!(
+            super::lateness(d("2026-03-12"), d("2026-04-30")),
+            "7 weeks late"
+        );
+        assert_eq!(
+            super::lateness(d("2026-03-12"), d("2026-07-12")),
+            "4 months late"
+        );
+        assert_eq!(
+            super::lateness(d("2026-03-12"), d("2026-07-11")),
+            "3 months late"
+        );
+        assert_eq!(
+            super::lateness(d("2024-02-29"), d("2026-03-01")),
+            "2 years late"
+        );
     }
 }

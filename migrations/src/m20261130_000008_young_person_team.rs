@@ -48,8 +48,13 @@ impl MigrationTrait for Migration {
     }
 
     async fn down(&self, m: &SchemaManager) -> Result<(), DbErr> {
-        m.drop_index(Index::drop().name(INDEX).table(YoungPeople::Table).to_owned())
-            .await?;
+        m.drop_index(
+            Index::drop()
+                .name(INDEX)
+                .table(YoungPeople::Table)
+                .to_owned(),
+        )
+        .await?;
         m.alter_table(
             Table::alter()
                 .table(YoungPeople::Table)

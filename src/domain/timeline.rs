@@ -176,6 +176,19 @@ pub struct Milestone {
     pub escalated: bool,
 }
 
+impl Milestone {
+    /// For a done milestone, how many days after its due date it was done (0 when on time);
+    /// `None` while it is not done. Ofsted asks how late, not just whether.
+    pub fn days_late(&self) -> Option<i64> {
+        days_late(self.due, self.done_on)
+    }
+}
+
+/// Days from `due` to `done_on`, never below 0; `None` when not done.
+pub fn days_late(due: NaiveDate, done_on: Option<NaiveDate>) -> Option<i64> {
+    done_on.map(|d| (d - due).num_days().max(0))
+}
+
 /// A recorded event.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Event {

@@ -19,6 +19,10 @@ pub struct Line {
     pub link: String,
     /// For an escalation: whose item it is.
     pub responsible: Option<String>,
+    /// For a young person still waiting for a personal adviser: the digest lists it under
+    /// "Waiting for a personal adviser".
+    #[serde(default)]
+    pub awaiting: bool,
 }
 
 pub fn long_date(d: NaiveDate) -> String {
@@ -145,6 +149,7 @@ pub struct DigestLine {
     pub due_text: String,
     pub link: String,
     pub responsible: Option<String>,
+    pub overdue: bool,
 }
 
 impl DigestLine {
@@ -163,6 +168,7 @@ impl DigestLine {
             due_text,
             link: l.link.clone(),
             responsible: l.responsible.clone(),
+            overdue: days < 0,
         }
     }
 }
@@ -175,6 +181,7 @@ struct DigestText<'a> {
     overdue: &'a [DigestLine],
     escalated: &'a [DigestLine],
     coming: &'a [DigestLine],
+    waiting: &'a [DigestLine],
     escalation_days: u32,
     account_link: String,
 }
@@ -188,12 +195,22 @@ struct DigestHtml<'a> {
     overdue: &'a [DigestLine],
     escalated: &'a [DigestLine],
     coming: &'a [DigestLine],
+    waiting: &'a [DigestLine],
     escalation_days: u32,
     account_link: String,
 }
 
 fn count(n: usize, what: &str) -> Option<String> {
     (n > 0).then(|| format!("{n} {what}"))
+}
+
+/// What one digest lists, group by group.
+pub struct DigestGroups<'a> {
+    pub overdue: &'a [Line],
+    pub escalated: &'a [Line],
+    pub coming: &'a [Line],
+    /// Young people with no personal adviser, for their team's manager.
+    pub waiting: &'a [Line],
 }
 
 /// The daily digest: everything overdue for the recipient, what escalated from their team, and
@@ -203,20 +220,25 @@ pub fn digest(
     recipient_name: &str,
     today: NaiveDate,
     escalation_days: u32,
-    overdue: &[Line],
-    escalated: &[Line],
-    coming: &[Line],
+    groups: DigestGroups<'_>,
 ) -> Result<Rendered, askama::Error> {
+    let DigestGroups {
+        overdue,
+        escalated,
+        coming,
+        waiting,
+    } = groups;
     let conv = |ls: &[Line]| -> Vec<DigestLine> {
         let mut v: Vec<&Line> = ls.iter().collect();
         v.sort_by(|a, b| a.due.cmp(&b.due).then(a.what.cmp(&b.what)));
         v.into_iter().map(|l| DigestLine::from(l, today)).collect()
     };
-    let (o, e, c) = (conv(overdue), conv(escalated), conv(coming));
+    let (o, e, c, w) = (conv(overdue), conv(escalated), conv(coming), conv(waiting));
     let parts: Vec<String> = [
         count(o.len(), "overdue"),
         count(e.len(), "escalated"),
         count(c.len(), "coming up"),
+        count(w.len(), "waiting for an adviser"),
     ]
     .into_iter()
     .flatten()
@@ -234,6 +256,7 @@ pub fn digest(
         overdue: &o,
         escalated: &e,
         coming: &c,
+        waiting: &w,
         escalation_days,
         account_link: account_link.clone(),
     }
@@ -245,6 +268,7 @@ pub fn digest(
         overdue: &o,
         escalated: &e,
         coming: &c,
+        waiting: &w,
         escalation_days,
         account_link,
     }

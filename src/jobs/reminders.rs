@@ -50,6 +50,13 @@ struct Item {
     line: Line,
 }
 
+impl Item {
+    /// For a young person waiting for a personal adviser.
+    fn awaiting(&self) -> bool {
+        self.line.awaiting
+    }
+}
+
 /// Who is who: people, their managers, and the senior managers above teams.
 struct Directory {
     users: HashMap<String, user::Model>,
@@ -88,6 +95,18 @@ impl Directory {
         self.users.get(id).filter(|u| !u.disabled)
     }
 
+    /// Who answers for a young person with no personal adviser: their team's manager, or the
+    /// senior managers where the team has none (or the young person no team).
+    fn waiting_recipients(&self, team_id: Option<&str>) -> Vec<String> {
+        match team_id
+            .and_then(|t| self.team_manager.get(t))
+            .filter(|m| self.active(m).is_some())
+        {
+            Some(m) => vec![m.clone()],
+            None => self.seniors.clone(),
+        }
+    }
+
     /// Who hears when this person's work escalates: their team's manager, or for a team's
     /// manager (or someone with no team manager) the senior managers.
     fn managers_of(&self, id: &str) -> Vec<String> {
@@ -109,16 +128,19 @@ impl Directory {
     }
 }
 
+/// A milestone as something `responsible` must do; `awaiting` when the young person has no
+/// personal adviser and the responsible person is the team's manager.
 fn milestone_item(
     base_url: &str,
     young_person_id: &str,
     code: MilestoneCode,
     due: NaiveDate,
-    adviser: &str,
+    responsible: &str,
     who: String,
+    awaiting: bool,
 ) -> Item {
     Item {
-        responsible: adviser.to_string(),
+        responsible: responsible.to_string(),
         key: format!("milestone:{young_person_id}:{}", code.code()),
         return_interview: code == MilestoneCode::ReturnInterview,
         can_be_overdue: code != MilestoneCode::DutiesEnd,
@@ -128,6 +150,7 @@ fn milestone_item(
             due,
             link: format!("{base_url}/young-people/{young_person_id}#timeline"),
             responsible: None,
+            awaiting,
         },
     }
 }
@@ -137,7 +160,8 @@ struct MilestoneRow {
     young_person_id: String,
     code: String,
     due: NaiveDate,
-    adviser_id: String,
+    adviser_id: Option<String>,
+    team_id: Option<String>,
     given_name: String,
     family_name: String,
     preferred_name: Option<String>,
@@ -180,10 +204,11 @@ async fn collect(
 
     // Milestones (the stored timeline). The state filter and the due range use the (state, due)
     // index; `done` is final, so a stale stored state can only include too much, never too little.
-    let select = "SELECT m.young_person_id, m.code, m.due, y.adviser_id, y.given_name, \
-                y.family_name, y.preferred_name \
+    // A young person with no personal adviser is their team manager's to act on.
+    let select = "SELECT m.young_person_id, m.code, m.due, y.adviser_id, y.team_id, \
+                y.given_name, y.family_name, y.preferred_name \
          FROM milestones m JOIN young_people y ON y.id = m.young_person_id \
-         WHERE m.state IN ('upcoming', 'due_soon', 'overdue') AND y.adviser_id IS NOT NULL";
+         WHERE m.state IN ('upcoming', 'due_soon', 'overdue')";
     let queries: Vec<(String, Vec<sea_orm::Value>)> = match window {
         Window::Coming => vec![
             (
@@ -210,14 +235,21 @@ async fn collect(
             continue;
         };
         let who = short_name(&r.given_name, r.preferred_name.as_deref(), &r.family_name);
-        items.push(milestone_item(
-            base,
-            &r.young_person_id,
-            code,
-            r.due,
-            &r.adviser_id,
-            who,
-        ));
+        let (recipients, awaiting) = match &r.adviser_id {
+            Some(a) => (vec![a.clone()], false),
+            None => (dir.waiting_recipients(r.team_id.as_deref()), true),
+        };
+        for to in recipients {
+            items.push(milestone_item(
+                base,
+                &r.young_person_id,
+                code,
+                r.due,
+                &to,
+                who.clone(),
+                awaiting,
+            ));
+        }
     }
 
     // Audit action points, to their owner. The action's text stays out of the email.
@@ -246,6 +278,7 @@ async fn collect(
                 due: r.due,
                 link: format!("{base}/audits/{}", r.audit_id),
                 responsible: None,
+                awaiting: false,
             },
         });
     }
@@ -297,6 +330,7 @@ async fn collect(
                     due: status.due,
                     link: format!("{base}/advisers/{}/supervision", u.id),
                     responsible: None,
+                    awaiting: false,
                 },
             });
         }
@@ -431,48 +465,75 @@ pub async fn enqueue_for_person<C: ConnectionTrait>(
     person: &young_person::Model,
     tl: &Timeline,
 ) -> Result<(), DbErr> {
-    let Some(adviser_id) = &person.adviser_id else {
-        return Ok(());
-    };
-    let Some(adviser) = user::Entity::find_by_id(adviser_id.clone())
-        .one(db)
-        .await?
-        .filter(|u| !u.disabled)
-    else {
-        return Ok(());
-    };
     let now = state.clock.now();
     let today = state.clock.today();
     let until = horizon(today, &state.config.mail.lead_days);
+    let due: Vec<_> = tl
+        .milestones
+        .iter()
+        .filter(|m| m.done_on.is_none() && m.due <= until)
+        .collect();
+    if due.is_empty() {
+        return Ok(());
+    }
+    // The personal adviser; for a young person waiting for one, the team's manager (or the
+    // senior managers where the team has none).
+    let awaiting = person.adviser_id.is_none();
+    let recipients: Vec<user::Model> = match &person.adviser_id {
+        Some(a) => user::Entity::find_by_id(a.clone())
+            .one(db)
+            .await?
+            .into_iter()
+            .collect(),
+        None => {
+            let manager = match &person.team_id {
+                Some(t) => match team::Entity::find_by_id(t.clone()).one(db).await? {
+                    Some(team::Model {
+                        manager_id: Some(m),
+                        ..
+                    }) => user::Entity::find_by_id(m).one(db).await?,
+                    _ => None,
+                },
+                None => None,
+            };
+            match manager.filter(|m| !m.disabled) {
+                Some(m) => vec![m],
+                None => {
+                    user::Entity::find()
+                        .filter(user::Column::Role.eq("senior_manager"))
+                        .filter(user::Column::Disabled.eq(false))
+                        .all(db)
+                        .await?
+                }
+            }
+        }
+    };
+    let recipients: Vec<user::Model> = recipients.into_iter().filter(|u| !u.disabled).collect();
     let who = short_name(
         &person.given_name,
         person.preferred_name.as_deref(),
         &person.family_name,
     );
-    let items: Vec<Item> = tl
-        .milestones
-        .iter()
-        .filter(|m| m.done_on.is_none() && m.due <= until)
-        .map(|m| {
-            milestone_item(
+    let mut items: Vec<Item> = Vec::new();
+    for r in &recipients {
+        for m in &due {
+            items.push(milestone_item(
                 &state.config.base_url,
                 &person.id,
                 m.code,
                 m.due,
-                adviser_id,
+                &r.id,
                 who.clone(),
-            )
-        })
-        .collect();
-    if items.is_empty() {
-        return Ok(());
+                awaiting,
+            ));
+        }
     }
     let rows = single_rows(
         state,
         now,
         today,
         &items,
-        &|id| (id == adviser.id).then(|| adviser.clone()),
+        &|id| recipients.iter().find(|u| u.id == id).cloned(),
         &HashSet::new(),
     );
     outbox::enqueue(db, rows).await
@@ -582,6 +643,8 @@ async fn digests(
 
     let mut overdue: HashMap<String, Vec<Line>> = HashMap::new();
     let mut escalated: HashMap<String, Vec<Line>> = HashMap::new();
+    // Young people with no personal adviser, overdue or coming up: a group of their own.
+    let mut waiting: HashMap<String, Vec<Line>> = HashMap::new();
     for it in items {
         if !it.can_be_overdue {
             continue;
@@ -591,10 +654,14 @@ async fn digests(
             && !it.return_interview
             && !done.contains(&it.responsible)
         {
-            overdue
-                .entry(it.responsible.clone())
-                .or_default()
-                .push(it.line.clone());
+            if it.awaiting() {
+                &mut waiting
+            } else {
+                &mut overdue
+            }
+            .entry(it.responsible.clone())
+            .or_default()
+            .push(it.line.clone());
         }
         if s == Standing::Escalated {
             let mut line = it.line.clone();
@@ -620,6 +687,7 @@ async fn digests(
     let mut recipients: Vec<&String> = overdue
         .keys()
         .chain(escalated.keys())
+        .chain(waiting.keys())
         .chain(coming.keys())
         .collect::<HashSet<_>>()
         .into_iter()
@@ -639,15 +707,20 @@ async fn digests(
             let o = overdue.get(*r).unwrap_or(&empty_lines);
             let e = escalated.get(*r).unwrap_or(&empty_lines);
             let h = coming.get(*r).unwrap_or(&empty_held);
-            let c: Vec<Line> = h.iter().map(|(_, l)| l.clone()).collect();
+            let (mut w, c): (Vec<Line>, Vec<Line>) =
+                h.iter().map(|(_, l)| l.clone()).partition(|l| l.awaiting);
+            w.extend(waiting.get(*r).unwrap_or(&empty_lines).iter().cloned());
             let rendered = match email::digest(
                 &cfg.base_url,
                 &recipient.name,
                 today,
                 cfg.policy.escalation_working_days,
-                o,
-                e,
-                &c,
+                email::DigestGroups {
+                    overdue: o,
+                    escalated: e,
+                    coming: &c,
+                    waiting: &w,
+                },
             ) {
                 Ok(x) => x,
                 Err(err) => {
@@ -657,15 +730,17 @@ async fn digests(
             };
             let summary = Line {
                 what: format!(
-                    "{} overdue, {} escalated, {} coming up",
+                    "{} overdue, {} escalated, {} coming up, {} waiting for an adviser",
                     o.len(),
                     e.len(),
-                    c.len()
+                    c.len(),
+                    w.len()
                 ),
                 who: None,
                 due: today,
                 link: format!("{}/caseload", cfg.base_url),
                 responsible: None,
+                awaiting: false,
             };
             let am = row(
                 state, now, recipient, DIGEST, "digest", today, &summary, rendered, PENDING,

@@ -353,7 +353,9 @@ pub async fn awaiting_allocation(
         t = "young_people"
     );
     let people = waiting
-        .order_by_asc(Expr::cust(format!("CASE WHEN {due_sql} IS NULL THEN 1 ELSE 0 END")))
+        .order_by_asc(Expr::cust(format!(
+            "CASE WHEN {due_sql} IS NULL THEN 1 ELSE 0 END"
+        )))
         .order_by_asc(Expr::cust(due_sql))
         .order_by_asc(young_person::Column::CreatedAt)
         .order_by_asc(young_person::Column::Id)
@@ -421,4 +423,53 @@ pub async fn awaiting_allocation(
         per_page: AWAITING_PER_PAGE,
         items,
     })
+}
+
+/// For each of `team_ids` (the teams on one page of the awaiting-allocation list), the
+/// practitioners who may be allocated there: its members and its manager, by name. One query
+/// each for the teams and their people, bounded by the page, never by the authority.
+pub async fn allocation_choices(
+    state: &AppState,
+    caller: &CurrentUser,
+    team_ids: &[String],
+) -> Result<HashMap<String, Vec<(String, String)>>, AppError> {
+    let in_reach: Vec<team::Model> = managed_teams(state, caller)
+        .await?
+        .into_iter()
+        .filter(|t| team_ids.contains(&t.id))
+        .collect();
+    let managers: HashMap<String, String> = in_reach
+        .iter()
+        .filter_map(|t| t.manager_id.clone().map(|m| (m, t.id.clone())))
+        .collect();
+    let people = user::Entity::find()
+        .filter(user::Column::Disabled.eq(false))
+        .filter(user::Column::Role.is_in(["adviser", "manager"]))
+        .filter(
+            sea_orm::Condition::any()
+                .add(user::Column::TeamId.is_in(in_reach.iter().map(|t| t.id.clone())))
+                .add(user::Column::Id.is_in(managers.keys().cloned())),
+        )
+        .order_by_asc(user::Column::Name)
+        .all(&state.db)
+        .await?;
+    let mut out: HashMap<String, Vec<(String, String)>> = HashMap::new();
+    for u in people {
+        let mut teams: Vec<&String> = vec![];
+        if let Some(t) = u.team_id.as_ref().filter(|t| team_ids.contains(t)) {
+            teams.push(t);
+        }
+        if let Some(t) = managers
+            .get(&u.id)
+            .filter(|t| Some(*t) != u.team_id.as_ref())
+        {
+            teams.push(t);
+        }
+        for t in teams {
+            out.entry(t.clone())
+                .or_default()
+                .push((u.id.clone(), u.name.clone()));
+        }
+    }
+    Ok(out)
 }

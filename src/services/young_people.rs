@@ -121,9 +121,14 @@ pub async fn caseload(
         .map(|u| (u.id, u.name))
         .collect();
     let today = state.clock.today();
+    let late = late_allocations(state, caller).await?;
     let mut rows: Vec<_> = people
         .into_iter()
         .map(|p| crate::routes::web::home::CaseloadRow {
+            adviser_late: late
+                .get(&p.id)
+                .map(|(due, done)| crate::views::lateness(*due, *done))
+                .unwrap_or_default(),
             name: display_name(&p),
             age: crate::domain::age::age_years(p.date_of_birth, today),
             status: status_label(&p.legal_status).to_string(),
@@ -136,13 +141,36 @@ pub async fn caseload(
             adviser_id: p.adviser_id.clone(),
             next_due: p
                 .next_due
-                .map(|d| d.format("%-d %B %Y").to_string())
+                .map(crate::views::date)
                 .unwrap_or_else(|| "Nothing due".into()),
             id: p.id,
         })
         .collect();
     rows.sort_by_key(|r| std::cmp::Reverse(r.overdue));
     Ok(rows)
+}
+
+/// The young people in the caller's scope whose personal adviser came late: PA_ALLOCATED done
+/// after its due date, with (due, done). One read of the stored milestones, scoped in SQL.
+pub async fn late_allocations(
+    state: &AppState,
+    caller: &CurrentUser,
+) -> Result<std::collections::HashMap<String, (NaiveDate, NaiveDate)>, AppError> {
+    use crate::entities::milestone;
+    let in_scope = Query::select()
+        .column(young_person::Column::Id)
+        .from(young_person::Entity)
+        .cond_where(scope(caller))
+        .to_owned();
+    Ok(milestone::Entity::find()
+        .filter(milestone::Column::Code.eq("PA_ALLOCATED"))
+        .filter(Expr::col(milestone::Column::DoneOn).gt(Expr::col(milestone::Column::Due)))
+        .filter(milestone::Column::YoungPersonId.in_subquery(in_scope))
+        .all(&state.db)
+        .await?
+        .into_iter()
+        .filter_map(|m| m.done_on.map(|d| (m.young_person_id, (m.due, d))))
+        .collect())
 }
 
 /// "Preferred (Given) Family" or "Given Family".
@@ -345,7 +373,10 @@ async fn resolve_team(
     adviser: Option<&str>,
 ) -> Result<Option<String>, AppError> {
     let adviser_team = match adviser {
-        Some(a) => match user::Entity::find_by_id(a.to_string()).one(&state.db).await? {
+        Some(a) => match user::Entity::find_by_id(a.to_string())
+            .one(&state.db)
+            .await?
+        {
             Some(u) => home_team(&state.db, &u).await?,
             None => None,
         },

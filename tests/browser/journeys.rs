@@ -204,9 +204,13 @@ async fn an_adviser_writes_and_submits_a_plan_with_the_keyboard_alone() {
         "Yes. It is my plan and the job is my idea.",
     )
     .await;
-    b.fill_by_keyboard("copy_given_on", &ymd(today(&server))).await;
-    b.fill_by_keyboard("next_review", &ymd(today(&server) + chrono::Duration::days(90)))
+    b.fill_by_keyboard("copy_given_on", &ymd(today(&server)))
         .await;
+    b.fill_by_keyboard(
+        "next_review",
+        &ymd(today(&server) + chrono::Duration::days(90)),
+    )
+    .await;
     b.activate("Save as draft").await;
     b.expect_text("Your changes were saved as a draft.").await;
     b.expect_text("Quality checks: 9 of 9 met").await;

@@ -513,7 +513,10 @@ async fn stored_timelines_follow_the_calendar_when_refreshed() {
     let refreshed = pathway::services::young_people::refresh_all(&app.state)
         .await
         .unwrap();
-    assert_eq!(refreshed, 14, "twelve allocated demo young people and two waiting");
+    assert_eq!(
+        refreshed, 14,
+        "twelve allocated demo young people and two waiting"
+    );
     let after = app
         .api(
             Method::GET,

@@ -25,6 +25,8 @@ use utoipa::{Modify, OpenApi};
         super::oversight::team_summary,
         super::oversight::team_overdue,
         super::oversight::team_approvals,
+        super::oversight::team_awaiting_allocation,
+        super::young_people::allocate,
         super::oversight::list_oversight,
         super::oversight::create_oversight,
         super::oversight::create_supervision,

@@ -27,6 +27,10 @@ pub fn router() -> Router<AppState> {
         .route("/v1/team/overdue", get(team_overdue))
         .route("/v1/team/approvals", get(team_approvals))
         .route(
+            "/v1/team/awaiting-allocation",
+            get(team_awaiting_allocation),
+        )
+        .route(
             "/v1/young-people/{id}/oversight",
             get(list_oversight).post(create_oversight),
         )
@@ -65,6 +69,28 @@ pub async fn team_overdue(
 ) -> ApiResult<Json<Vec<OverdueItem>>> {
     managers_only(&u)?;
     Ok(Json(team::overdue(&state, &u).await?))
+}
+
+#[derive(serde::Deserialize, utoipa::IntoParams)]
+pub struct PageQuery {
+    /// The page, from 1 (50 to a page).
+    pub page: Option<u64>,
+}
+
+/// Young people in the caller's teams with no personal adviser, most urgent first: each with
+/// their age, days waiting since they were added, and the PA_ALLOCATED due date and state.
+#[utoipa::path(get, path = "/api/v1/team/awaiting-allocation", tag = "oversight", security(("bearer" = [])),
+    params(PageQuery),
+    responses((status = 200, body = team::AwaitingAllocationPage), (status = 404, description = "Not a manager")))]
+pub async fn team_awaiting_allocation(
+    State(state): State<AppState>,
+    ApiUser(u): ApiUser,
+    axum::extract::Query(q): axum::extract::Query<PageQuery>,
+) -> ApiResult<Json<team::AwaitingAllocationPage>> {
+    managers_only(&u)?;
+    Ok(Json(
+        team::awaiting_allocation(&state, &u, q.page.unwrap_or(1)).await?,
+    ))
 }
 
 /// Plans waiting for a manager's decision.

@@ -21,6 +21,7 @@ pub fn router() -> Router<AppState> {
         .route("/v1/young-people", get(list).post(create))
         .route("/v1/young-people/{id}", get(show).put(update))
         .route("/v1/young-people/{id}/history", post(add_history))
+        .route("/v1/young-people/{id}/allocate", post(allocate))
         .route("/v1/young-people/{id}/timeline", get(timeline))
 }
 
@@ -32,7 +33,10 @@ pub struct YoungPersonSummary {
     pub date_of_birth: NaiveDate,
     /// `eligible`, `relevant`, `former_relevant`, `qualifying` or `not_in_scope` (RULES.md section 1).
     pub legal_status: String,
+    /// `null` while the young person waits for a personal adviser.
     pub adviser_id: Option<String>,
+    /// The team the young person belongs to, allocated or not.
+    pub team_id: Option<String>,
     pub next_due: Option<NaiveDate>,
     pub overdue_count: i32,
     /// Send this back with a change, so a change made meanwhile by someone else is not overwritten.
@@ -48,6 +52,7 @@ impl From<young_person::Model> for YoungPersonSummary {
             date_of_birth: p.date_of_birth,
             legal_status: p.legal_status,
             adviser_id: p.adviser_id,
+            team_id: p.team_id,
             next_due: p.next_due,
             overdue_count: p.overdue_count,
             version: p.version,
@@ -220,6 +225,35 @@ pub async fn create(
     Ok((StatusCode::CREATED, Json(p.into())))
 }
 
+/// A manager's one-step allocation of a personal adviser.
+#[derive(Deserialize, ToSchema)]
+pub struct AllocateRequest {
+    /// A personal adviser (or the manager) in the young person's team.
+    pub adviser_id: String,
+    /// Kept in the allocation history; a standard reason when left out.
+    #[serde(default)]
+    pub reason: Option<String>,
+}
+
+/// Allocate a personal adviser in the young person's team (managers only). The allocation and its
+/// reason go into the allocation history and the timeline is worked out again.
+#[utoipa::path(post, path = "/api/v1/young-people/{id}/allocate", tag = "oversight",
+    security(("bearer" = [])),
+    params(("id" = String, Path, description = "The young person's id")),
+    request_body = AllocateRequest,
+    responses((status = 200, body = TimelineResponse), (status = 404, description = "Not found, not in the caller's teams, or the caller is not a manager"),
+        (status = 422, description = "The adviser is not in the young person's team")))]
+pub async fn allocate(
+    State(state): State<AppState>,
+    ApiUser(u): ApiUser,
+    meta: RequestMeta,
+    Path(id): Path<String>,
+    ApiJson(body): ApiJson<AllocateRequest>,
+) -> ApiResult<Json<TimelineResponse>> {
+    let t = young_people::allocate(&state, &u, &id, &body.adviser_id, body.reason, &meta).await?;
+    Ok(Json(timeline_json(&id, t)))
+}
+
 /// One young person's record with their care history. Someone outside the caller's caseload is
 /// a 404, exactly as a missing one.
 #[utoipa::path(get, path = "/api/v1/young-people/{id}", tag = "young people",
@@ -297,6 +331,9 @@ pub struct MilestoneJson {
     /// `upcoming`, `due_soon`, `overdue` or `done`.
     pub state: String,
     pub done_on: Option<NaiveDate>,
+    /// For a done milestone, how many days after its due date it was done (0 when on time);
+    /// `null` while it is not done.
+    pub days_late: Option<i64>,
     /// How the date was set, from which inputs.
     pub rule: String,
     pub source: String,
@@ -334,6 +371,7 @@ fn timeline_json(id: &str, t: Timeline) -> TimelineResponse {
             .milestones
             .into_iter()
             .map(|m| MilestoneJson {
+                days_late: m.days_late(),
                 code: m.code.code().into(),
                 title: m.code.title().into(),
                 due: m.due,

@@ -29,12 +29,93 @@ pub fn router() -> Router<AppState> {
             "/young-people/{id}/add/{kind}",
             get(change_form).post(change_submit),
         )
+        .route(
+            "/young-people/{id}/allocate",
+            get(allocate_form).post(allocate),
+        )
+}
+
+// ----- allocation from the awaiting list ----------------------------------------------------
+
+/// The one-step allocation form (the team page's awaiting list posts the same fields).
+async fn allocate_page(
+    state: &AppState,
+    user: &CurrentUser,
+    person: &crate::entities::young_person::Model,
+    values: &Values,
+    errors: Vec<FieldError>,
+) -> Result<Response, AppError> {
+    let choices: Vec<(String, String)> =
+        young_people::team_advisers(state, user, person.team_id.as_deref())
+            .await?
+            .into_iter()
+            .map(|u| (u.id, u.name))
+            .collect();
+    let name = young_people::display_name(person);
+    form_page(
+        user,
+        &name,
+        "Allocate a personal adviser",
+        Some(format!(
+            "Choose a personal adviser in {name}'s team. The allocation and its reason go into the allocation history."
+        )),
+        format!("/young-people/{}/allocate", person.id),
+        "/team#awaiting".into(),
+        vec![
+            Field::new("adviser_id", "Personal adviser", "select").owned_choices(choices),
+            Field::new("reason", "Reason (optional)", "text")
+                .hint("For example: first allocation, referred from the children in care team"),
+        ],
+        values,
+        errors,
+        vec![],
+        "Allocate",
+    )
+}
+
+pub async fn allocate_form(
+    State(state): State<AppState>,
+    WebUser(user): WebUser,
+    meta: RequestMeta,
+    Path(id): Path<String>,
+) -> Result<Response, AppError> {
+    if !user.role.is_manager() {
+        return Err(AppError::NotFound);
+    }
+    let person = young_people::get(&state, &user, &id, &meta).await?;
+    allocate_page(&state, &user, &person, &vec![], vec![]).await
+}
+
+pub async fn allocate(
+    State(state): State<AppState>,
+    WebUser(user): WebUser,
+    meta: RequestMeta,
+    Path(id): Path<String>,
+    Form(values): Form<Values>,
+) -> Result<Response, AppError> {
+    match young_people::allocate(
+        &state,
+        &user,
+        &id,
+        &value(&values, "adviser_id"),
+        opt(&values, "reason"),
+        &meta,
+    )
+    .await
+    {
+        Ok(_) => Ok(Redirect::to(&format!("/team?allocated={id}#awaiting")).into_response()),
+        Err(AppError::Validation(errs)) => {
+            let person = young_people::in_scope(&state, &user, &id).await?;
+            allocate_page(&state, &user, &person, &values, errs).await
+        }
+        Err(e) => Err(e),
+    }
 }
 
 type Values = Vec<(String, String)>;
 
 fn fmt_date(d: chrono::NaiveDate) -> String {
-    d.format("%-d %b %Y").to_string()
+    crate::views::date(d)
 }
 
 // ----- details ------------------------------------------------------------------------------
@@ -93,7 +174,10 @@ async fn detail_fields(
             let own = young_people::home_team(&state.db, &user.user).await?;
             teams.sort_by_key(|(id, _)| Some(id) != own.as_ref());
         } else {
-            teams.insert(0, (String::new(), "The personal adviser's team".to_string()));
+            teams.insert(
+                0,
+                (String::new(), "The personal adviser's team".to_string()),
+            );
         }
         f.push(
             Field::new("team_id", "Team", "select")
@@ -632,6 +716,8 @@ pub struct MilestoneRow {
     pub state_label: &'static str,
     pub tag: &'static str,
     pub done_on: String,
+    /// How late it was done ("4 months late"), or empty when not done or done on time.
+    pub late: String,
     pub rule: String,
     pub source: &'static str,
     pub kind: &'static str,
@@ -720,6 +806,11 @@ pub async fn show(
                 crate::domain::timeline::MilestoneState::Upcoming => "app-tag--grey",
             },
             done_on: m.done_on.map(fmt_date).unwrap_or_default(),
+            late: m
+                .done_on
+                .filter(|d| *d > m.due)
+                .map(|d| crate::views::lateness(m.due, d))
+                .unwrap_or_default(),
             rule: m.rule.clone(),
             source: m.source,
             kind: if m.statutory {
@@ -799,6 +890,25 @@ pub async fn show(
                 href: None,
             },
         ));
+    }
+    // Milestones done after their due date: how late, on the day they were done.
+    for m in &timeline.milestones {
+        if let Some(done) = m.done_on.filter(|d| *d > m.due) {
+            chronology.push((
+                done,
+                ChronologyRow {
+                    date: fmt_date(done),
+                    what: format!(
+                        "Done {}: {}",
+                        crate::views::lateness(m.due, done),
+                        m.code.title()
+                    ),
+                    detail: format!("It was due {} ({}).", fmt_date(m.due), m.source),
+                    by: String::new(),
+                    href: None,
+                },
+            ));
+        }
     }
     let case_audits = crate::services::oversight::audits_for(&state, &p.id).await?;
     let audit_actions = crate::services::oversight::audit_actions_for(&state, &p.id).await?;
