@@ -4,6 +4,7 @@ mod support;
 
 mod access;
 mod accessibility;
+mod allocation;
 mod auth;
 mod config;
 mod headers;

@@ -46,6 +46,7 @@ fn section(text: &str, heading: &str) -> String {
     };
     let rest = &text[start + heading.len()..];
     let end = [
+        "WAITING FOR A PERSONAL ADVISER (",
         "OVERDUE (",
         "ESCALATED FROM YOUR TEAM",
         "COMING UP (",
