@@ -756,3 +756,69 @@ async fn a_review_opens_each_part_with_what_was_saved_chosen_and_saves_a_part_al
         .await;
     assert_eq!(res.status, StatusCode::SEE_OTHER, "{}", res.body);
 }
+
+#[tokio::test]
+async fn a_manager_reads_the_whole_plan_above_the_decision_form() {
+    let app = TestApp::new().await;
+    app.seed().await;
+    let adviser = app.token("adviser@demo.test").await;
+    let person = app.young_person_id("BAR-1003").await;
+    let plan = start_plan(&app, &adviser, &person).await;
+    let pid = plan["id"].as_str().unwrap().to_string();
+    let mut content = complete_plan(today(&app));
+    content["meetings"] = json!([{ "kind": "marac", "date": today(&app) - chrono::Duration::days(3),
+        "outcomes": "Safety plan agreed", "actions": [
+            { "text": "Refer to the exploitation team", "decision": "incorporated" }]}]);
+    assert_eq!(
+        put_plan(&app, &adviser, &plan, content).await.status,
+        StatusCode::OK
+    );
+    let submitted = app
+        .api(
+            Method::POST,
+            &format!("/api/v1/plans/{pid}/submit"),
+            Some(&adviser),
+            None,
+        )
+        .await;
+    assert_eq!(submitted.status, StatusCode::OK, "{}", submitted.body);
+
+    let mut b = app.signed_in("manager@demo.test").await;
+    let page = b.get(&format!("/plans/{pid}")).await;
+    assert_eq!(page.status, StatusCode::OK);
+    let body = &page.body;
+    let form = body.find("Management decision").expect("the decision form");
+    let whole = body.find("The plan in full").expect("the whole plan");
+    assert!(whole < form, "the plan comes before the decision");
+    let plan_part = &body[whole..form];
+    for expected in [
+        "1 goal, 1 action, 1 risk",
+        "In Leah&#39;s words:</strong> What I say about about_me",
+        "What I say about staying_safe",
+        "Start a plumbing course in September",
+        "Visit the college open day: Jay with Priya (PA), by",
+        "In care since 14",
+        "Aunt supports the plan",
+        "Risk of exploitation is medium",
+        "Being drawn into county lines",
+        "likelihood medium, impact high",
+        "Plan B: if Missing for more than 24 hours, then Strategy meeting (Team manager).",
+        "If the placement breaks down, supported lodgings the same week",
+        "Foster placement",
+        "Facilities and services</td><td>Met",
+        "The Pledge:",
+        "MARAC (multi-agency risk assessment conference)",
+        "Refer to the exploitation team: Taken into the plan",
+        "Leah agrees with the plan.",
+        "Next review:",
+    ] {
+        assert!(
+            plan_part.contains(expected),
+            "{expected} in the plan shown to the manager: {plan_part}"
+        );
+    }
+    // The adviser who submitted it sees no decision form, and so no copy of it for deciding.
+    let mut a = app.signed_in("adviser@demo.test").await;
+    let theirs = a.get(&format!("/plans/{pid}")).await;
+    assert!(!theirs.body.contains("Management decision"));
+}
