@@ -112,7 +112,6 @@ async fn a_manager_sees_who_waits_for_an_adviser_and_allocates_in_one_step() {
     app.seed().await;
     let manager = app.token("manager@demo.test").await;
     let priya = app.token("adviser@demo.test").await;
-    let senior = app.token("senior@demo.test").await;
     let priya_id = app.user_id("adviser@demo.test").await;
 
     // A 15-year-old referred from the children in care team, added by the manager with no adviser:
@@ -260,7 +259,6 @@ async fn a_manager_sees_who_waits_for_an_adviser_and_allocates_in_one_step() {
 
     // Another team: its manager and adviser see none of this team's young people, and this
     // team's manager cannot allocate to their adviser.
-    let north = app.user_id("manager@demo.test").await;
     let other_manager = pathway::services::users::create(
         &app.state,
         pathway::services::users::NewUser {
@@ -411,7 +409,6 @@ async fn a_manager_sees_who_waits_for_an_adviser_and_allocates_in_one_step() {
         status_of(&app, &app.token("south-pa@demo.test").await, &dee).await,
         StatusCode::OK
     );
-    let _ = north;
 
     // Every allocation is on the audit trail.
     let actions = app.audit_actions().await;
