@@ -5,8 +5,32 @@ use crate::auth::{CurrentUser, Role};
 
 /// A date as people read it on every page: "29 June 2026" (the GOV.UK style). ISO dates are for
 /// machine outputs (the API, CSV) and date inputs only.
-pub fn date(d: chrono::NaiveDate) -> String {
-    d.format("%-d %B %Y").to_string()
+pub fn date(d: impl std::borrow::Borrow<chrono::NaiveDate>) -> String {
+    d.borrow().format("%-d %B %Y").to_string()
+}
+
+/// Human text (a rule's explanation, a reason) with every ISO date in it written as [`date`].
+pub fn dates_in(text: &str) -> String {
+    let b = text.as_bytes();
+    let mut out = String::with_capacity(text.len());
+    let mut i = 0;
+    while i < b.len() {
+        if i + 10 <= b.len()
+            && text.is_char_boundary(i)
+            && text.is_char_boundary(i + 10)
+            && (i == 0 || !b[i - 1].is_ascii_digit())
+            && b.get(i + 10).is_none_or(|c| !c.is_ascii_digit())
+            && let Ok(d) = chrono::NaiveDate::parse_from_str(&text[i..i + 10], "%Y-%m-%d")
+        {
+            out.push_str(&date(d));
+            i += 10;
+            continue;
+        }
+        let ch = text[i..].chars().next().unwrap_or(' ');
+        out.push(ch);
+        i += ch.len_utf8();
+    }
+    out
 }
 
 /// A date that may be missing: the date, or an empty string.
@@ -125,6 +149,16 @@ mod tests {
         assert_eq!(super::count(1, "goal", "goals"), "1 goal");
         assert_eq!(super::count(2, "action", "actions"), "2 actions");
         assert_eq!(super::count(0, "action", "actions"), "0 actions");
+    }
+
+    #[test]
+    fn dates_in_text_are_written_for_people() {
+        assert_eq!(
+            super::dates_in("16 years (born 2011-03-23); eligible on 2027-02-28 — ok"),
+            "16 years (born 23 March 2011); eligible on 28 February 2027 — ok"
+        );
+        assert_eq!(super::dates_in("case 12026-03-233"), "case 12026-03-233");
+        assert_eq!(super::dates_in("not 2027-02-30"), "not 2027-02-30");
     }
 
     #[test]

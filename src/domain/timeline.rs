@@ -92,22 +92,23 @@ impl MilestoneCode {
         Self::ALL.into_iter().find(|c| c.code() == s)
     }
 
-    /// Human title for display.
+    /// What is to be done, named as an action ("Get the pathway plan approved", never
+    /// "Pathway plan approved", which reads as done): in emails, lists and the timeline.
     pub fn title(&self) -> &'static str {
         match self {
-            MilestoneCode::PaAllocated => "Personal adviser allocated",
-            MilestoneCode::NeedsAssessment => "Needs assessment completed",
-            MilestoneCode::PathwayPlan => "Pathway plan approved",
-            MilestoneCode::HousingPlan => "Housing plan for 18 agreed",
-            MilestoneCode::MoneyReady => "Money ready (bank account, NI number, ID, benefits)",
-            MilestoneCode::Turning18 => "Turning 18 (staying put decided)",
-            MilestoneCode::PlanReview => "Pathway plan review",
-            MilestoneCode::AssessmentUpdate => "Needs assessment updated after a change",
-            MilestoneCode::PaVisit => "Personal adviser visit (authority accommodation)",
-            MilestoneCode::PaContact => "Personal adviser contact",
-            MilestoneCode::ReturnInterview => "Return home interview offered",
-            MilestoneCode::Oc3Record => "OC3 care-leaver data recorded",
-            MilestoneCode::DutiesEnd => "Leaving-care duties end",
+            MilestoneCode::PaAllocated => "Allocate a personal adviser",
+            MilestoneCode::NeedsAssessment => "Complete the needs assessment",
+            MilestoneCode::PathwayPlan => "Get the pathway plan approved",
+            MilestoneCode::HousingPlan => "Agree the housing plan for 18",
+            MilestoneCode::MoneyReady => "Get money ready (bank account, NI number, ID, benefits)",
+            MilestoneCode::Turning18 => "Settle staying put before 18",
+            MilestoneCode::PlanReview => "Review the pathway plan",
+            MilestoneCode::AssessmentUpdate => "Update the needs assessment after a change",
+            MilestoneCode::PaVisit => "Visit them in authority accommodation",
+            MilestoneCode::PaContact => "Be in touch (personal adviser contact)",
+            MilestoneCode::ReturnInterview => "Offer a return home interview",
+            MilestoneCode::Oc3Record => "Record the OC3 care-leaver data",
+            MilestoneCode::DutiesEnd => "Prepare for leaving-care duties ending",
         }
     }
 
@@ -1073,7 +1074,7 @@ mod tests {
         }
         assert_eq!(C::Turning18.code(), "TURNING_18");
         assert_eq!(C::Oc3Record.code(), "OC3_RECORD");
-        assert_eq!(C::PaAllocated.title(), "Personal adviser allocated");
+        assert_eq!(C::PaAllocated.title(), "Allocate a personal adviser");
         assert_eq!(MilestoneCode::parse("pa_allocated"), None);
         let mut all = MilestoneCode::ALL.to_vec();
         all.dedup();

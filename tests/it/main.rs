@@ -9,6 +9,7 @@ mod auth;
 mod config;
 mod headers;
 mod oversight;
+mod pages;
 mod performance;
 mod plans;
 mod reminders;

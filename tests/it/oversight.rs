@@ -127,7 +127,8 @@ async fn supervision_is_recorded_cases_reach_the_files_and_stay_within_the_team(
     );
     // The team page shows supervision up to date for this adviser.
     let team = manager.get("/team").await;
-    assert!(team.body.contains(&next));
+    let next_text = pathway::views::date(today(&app) + chrono::Duration::days(28));
+    assert!(team.body.contains(&next_text), "{next_text}");
 }
 
 #[test]

@@ -159,7 +159,7 @@ async fn reminders_follow_the_clock_the_digest_groups_and_escalation_reaches_the
     tick_and_send(&app).await;
     let about = |m: &Received, who: &str| {
         m.text
-            .contains(&format!("Needs assessment completed for {who}"))
+            .contains(&format!("Complete the needs assessment for {who}"))
     };
 
     // 15 days before: nothing about it yet.
@@ -184,7 +184,7 @@ async fn reminders_follow_the_clock_the_digest_groups_and_escalation_reaches_the
     assert_eq!(priya_14.len(), 1, "{got:#?}");
     assert_eq!(
         priya_14[0].subject,
-        "Due in 14 days: Needs assessment completed"
+        "Due in 14 days: Complete the needs assessment"
     );
     assert!(
         priya_14[0]
@@ -194,7 +194,7 @@ async fn reminders_follow_the_clock_the_digest_groups_and_escalation_reaches_the
     assert!(
         priya_14[0]
             .html
-            .contains("Needs assessment completed for Zed Q.")
+            .contains("Complete the needs assessment for Zed Q.")
     );
     // Sam chose the digest: nothing on its own, and no digest before the digest hour.
     assert!(
@@ -216,7 +216,7 @@ async fn reminders_follow_the_clock_the_digest_groups_and_escalation_reaches_the
     assert!(sam_digest[0].subject.starts_with("Pathway reminders for"));
     assert!(
         section(&sam_digest[0].text, "COMING UP (")
-            .contains("Needs assessment completed for Yara Q."),
+            .contains("Complete the needs assessment for Yara Q."),
         "{}",
         sam_digest[0].text
     );
@@ -233,7 +233,9 @@ async fn reminders_follow_the_clock_the_digest_groups_and_escalation_reaches_the
     let threes: Vec<_> = mail
         .to("adviser@demo.test")
         .into_iter()
-        .filter(|m| m.subject == "Due in 3 days: Needs assessment completed" && about(m, "Zed Q."))
+        .filter(|m| {
+            m.subject == "Due in 3 days: Complete the needs assessment" && about(m, "Zed Q.")
+        })
         .collect();
     assert_eq!(threes.len(), 1);
 
@@ -263,7 +265,8 @@ async fn reminders_follow_the_clock_the_digest_groups_and_escalation_reaches_the
     );
     assert!(about_zed[0].subject.starts_with("Pathway reminders for"));
     assert!(
-        section(&about_zed[0].text, "OVERDUE (").contains("Needs assessment completed for Zed Q.")
+        section(&about_zed[0].text, "OVERDUE (")
+            .contains("Complete the needs assessment for Zed Q.")
     );
     let manager_mail: Vec<_> = got
         .iter()
@@ -271,7 +274,7 @@ async fn reminders_follow_the_clock_the_digest_groups_and_escalation_reaches_the
         .collect();
     assert!(manager_mail.iter().all(|m| {
         !section(&m.text, "ESCALATED FROM YOUR TEAM")
-            .contains("Needs assessment completed for Zed Q.")
+            .contains("Complete the needs assessment for Zed Q.")
     }));
 
     // Escalation: overdue for more than 5 working days reaches the team manager's digest.
@@ -284,7 +287,7 @@ async fn reminders_follow_the_clock_the_digest_groups_and_escalation_reaches_the
             .iter()
             .filter(|m| m.to == vec!["manager@demo.test".to_string()])
             .all(|m| !section(&m.text, "ESCALATED FROM YOUR TEAM")
-                .contains("Needs assessment completed for Zed Q."))
+                .contains("Complete the needs assessment for Zed Q."))
     );
     let mark = mail.all().len();
     app.clock.set(at(escalates, 9));
@@ -297,13 +300,13 @@ async fn reminders_follow_the_clock_the_digest_groups_and_escalation_reaches_the
     assert_eq!(manager_digest.len(), 1);
     let escalated = section(&manager_digest[0].text, "ESCALATED FROM YOUR TEAM");
     assert!(
-        escalated.contains("Needs assessment completed for Zed Q."),
+        escalated.contains("Complete the needs assessment for Zed Q."),
         "{}",
         manager_digest[0].text
     );
     assert!(escalated.contains("with Priya Shah"));
     assert!(
-        escalated.contains("Needs assessment completed for Yara Q.")
+        escalated.contains("Complete the needs assessment for Yara Q.")
             && escalated.contains("with Sam Reid")
     );
 
@@ -354,7 +357,7 @@ async fn a_recorded_return_sends_the_interview_reminder_at_once_and_once_only() 
     tick_and_send(&app).await;
     let got: Vec<_> = new_since(&mail, mark)
         .into_iter()
-        .filter(|m| m.text.contains("Return home interview offered for Leah M."))
+        .filter(|m| m.text.contains("Offer a return home interview for Leah M."))
         .collect();
     assert_eq!(got.len(), 1, "{got:#?}");
     assert_eq!(got[0].to, vec!["adviser@demo.test".to_string()]);
@@ -372,7 +375,7 @@ async fn a_recorded_return_sends_the_interview_reminder_at_once_and_once_only() 
     tick_and_send(&app).await;
     let got: Vec<_> = new_since(&mail, mark)
         .into_iter()
-        .filter(|m| m.text.contains("Return home interview offered for Leah M."))
+        .filter(|m| m.text.contains("Offer a return home interview for Leah M."))
         .collect();
     assert_eq!(got.len(), 1, "{got:#?}");
     assert_eq!(

@@ -412,7 +412,7 @@ pub async fn audit(
         .await?
         .into_iter()
         .map(|e| AuditRow {
-            at: e.at.format("%Y-%m-%d %H:%M:%S").to_string(),
+            at: e.at.format("%-d %B %Y %H:%M:%S").to_string(),
             actor: e
                 .actor_id
                 .as_ref()
@@ -529,16 +529,16 @@ pub async fn emails(
         .await?
         .into_iter()
         .map(|r| EmailRow {
-            created: r.created_at.format("%-d %b %Y %H:%M").to_string(),
+            created: r.created_at.format("%-d %B %Y %H:%M").to_string(),
             to: r.to_addr,
             kind: crate::jobs::reminders::kind_label(&r.kind),
             subject: r.subject,
             status_label: email_state_label(&r.status),
             attempts: r.attempts,
             when: match (&r.sent_at, r.status.as_str()) {
-                (Some(t), _) => format!("Sent {}", t.format("%-d %b %H:%M")),
+                (Some(t), _) => format!("Sent {}", t.format("%-d %B %H:%M")),
                 (None, "pending") if r.attempts > 0 => {
-                    format!("Next try {}", r.run_at.format("%-d %b %H:%M"))
+                    format!("Next try {}", r.run_at.format("%-d %B %H:%M"))
                 }
                 _ => String::new(),
             },

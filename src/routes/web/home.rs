@@ -45,6 +45,7 @@ struct CaseloadPage {
     supervision: Option<crate::services::oversight::SupervisionStatus>,
     user_id: String,
     adviser_late_only: bool,
+    how_many: String,
 }
 
 #[derive(serde::Deserialize, Default)]
@@ -80,6 +81,7 @@ pub async fn caseload(
     render(&CaseloadPage {
         layout: Layout::for_user(heading, &user, "/caseload"),
         heading: heading.into(),
+        how_many: crate::views::count(rows.len() as i64, "young person", "young people"),
         rows,
         supervision,
         user_id: user.id().to_string(),

@@ -53,7 +53,7 @@ pub fn router() -> Router<AppState> {
 type Values = Vec<(String, String)>;
 
 fn fmt(d: chrono::NaiveDate) -> String {
-    d.format("%-d %b %Y").to_string()
+    crate::views::date(d)
 }
 
 #[allow(clippy::too_many_arguments)]

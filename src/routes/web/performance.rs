@@ -141,7 +141,7 @@ pub async fn page(
             .unwrap_or_default();
         let first = s.trend.first();
         let last = s.trend.last();
-        let month = |d: &chrono::NaiveDate| d.format("%b %Y").to_string();
+        let month = |d: &chrono::NaiveDate| d.format("%B %Y").to_string();
         let svg_desc = match (first, last) {
             (Some(f), Some(l)) if s.trend.len() > 1 => format!(
                 "{} in {} and {} in {}",
@@ -173,7 +173,7 @@ pub async fn page(
                 .map(|(p, n, dd)| TrendPoint {
                     month: labels
                         .entry(*p)
-                        .or_insert_with(|| p.format("%-d %b %Y").to_string())
+                        .or_insert_with(|| crate::views::date(p))
                         .clone(),
                     value: pct_text(*n, *dd),
                     counts: format!("{n} of {dd}"),

@@ -262,7 +262,11 @@ fn part_rows(c: &PlanContent) -> Vec<PartRow> {
                 } else {
                     "Not yet".into()
                 },
-                summary: format!("{} goals, {} actions", s.goals.len(), actions),
+                summary: format!(
+                    "{}, {}",
+                    crate::views::count(s.goals.len() as i64, "goal", "goals"),
+                    crate::views::count(actions as i64, "action", "actions")
+                ),
             }
         })
         .collect();
@@ -283,7 +287,7 @@ fn part_rows(c: &PlanContent) -> Vec<PartRow> {
         code: "risks".into(),
         title: "Risks, Plan B and contingency".into(),
         voice: String::new(),
-        summary: format!("{} risks", c.risks.len()),
+        summary: crate::views::count(c.risks.len() as i64, "risk", "risks"),
     });
     rows.push(PartRow {
         code: "accommodation".into(),

@@ -740,6 +740,8 @@ struct ShowPage {
     status: String,
     status_reasons: Vec<String>,
     as_of: String,
+    /// The same day for reading: "23 March 2027" (`as_of` stays ISO for the date input).
+    as_of_text: String,
     as_of_is_today: bool,
     milestones: Vec<MilestoneRow>,
     overdue: usize,
@@ -811,7 +813,7 @@ pub async fn show(
                 .filter(|d| *d > m.due)
                 .map(|d| crate::views::lateness(m.due, d))
                 .unwrap_or_default(),
-            rule: m.rule.clone(),
+            rule: crate::views::dates_in(&m.rule),
             source: m.source,
             kind: if m.statutory {
                 "Statutory"
@@ -972,8 +974,14 @@ pub async fn show(
         local_id: p.local_id.clone(),
         details,
         status: timeline.status.status.label().to_string(),
-        status_reasons: timeline.status.reasons.clone(),
+        status_reasons: timeline
+            .status
+            .reasons
+            .iter()
+            .map(|r| crate::views::dates_in(r))
+            .collect(),
         as_of: as_of.to_string(),
+        as_of_text: fmt_date(as_of),
         as_of_is_today: as_of == today,
         overdue,
         milestones,
