@@ -21,6 +21,8 @@ pub struct Demo {
     pub danny: String,
     pub danny_audit: String,
     pub priya: String,
+    /// Noah (BAR-1013): in the team, waiting for a personal adviser.
+    pub noah: String,
 }
 
 pub async fn plans_of(app: &TestApp, person: &str) -> Vec<pathway::entities::plan::Model> {
@@ -69,6 +71,7 @@ impl Demo {
             danny,
             danny_audit,
             priya: app.user_id("adviser@demo.test").await,
+            noah: app.young_person_id("BAR-1013").await,
         }
     }
 }
@@ -336,7 +339,19 @@ async fn every_page_template_and_state_has_no_wcag_22_aa_violations() {
 
     // A team manager.
     s.sign_in("manager@demo.test").await;
-    s.page("team", "/team", "My team").await;
+    s.page("team", "/team", "Waiting for a personal adviser").await;
+    s.page(
+        "allocate",
+        &format!("/young-people/{}/allocate", d.noah),
+        "Allocate a personal adviser",
+    )
+    .await;
+    s.page(
+        "caseload-adviser-late",
+        "/caseload?adviser_late=1",
+        "whose personal adviser came late",
+    )
+    .await;
     s.page("team-overdue", "/team/overdue", "Back").await;
     s.page("team-approvals", "/team/approvals", "Back").await;
     s.page("team-audit-actions", "/team/audit-actions", "Back")
