@@ -339,7 +339,8 @@ async fn every_page_template_and_state_has_no_wcag_22_aa_violations() {
 
     // A team manager.
     s.sign_in("manager@demo.test").await;
-    s.page("team", "/team", "Waiting for a personal adviser").await;
+    s.page("team", "/team", "Waiting for a personal adviser")
+        .await;
     s.page(
         "allocate",
         &format!("/young-people/{}/allocate", d.noah),

@@ -208,6 +208,34 @@ async fn a_manager_sees_who_waits_for_an_adviser_and_allocates_in_one_step() {
         page.body
             .contains(&format!("action=\"/young-people/{ava}/allocate\""))
     );
+    // Nobody chosen: the form again, saying what to do, and nothing changed.
+    let none = b
+        .submit(
+            "/team",
+            &format!("/young-people/{ava}/allocate"),
+            &[("adviser_id", ""), ("reason", "Referred")],
+        )
+        .await;
+    assert_eq!(
+        none.status,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "{}",
+        none.body
+    );
+    assert!(
+        none.body
+            .contains("Choose a personal adviser in the young person")
+    );
+    assert!(
+        none.body.contains("value=\"Referred\""),
+        "what was typed is kept"
+    );
+    assert!(
+        waiting(&app, &manager)
+            .await
+            .iter()
+            .any(|w| w["young_person_id"] == ava.as_str())
+    );
     let res = b
         .submit(
             "/team",

@@ -45,12 +45,13 @@ async fn allocate_page(
     values: &Values,
     errors: Vec<FieldError>,
 ) -> Result<Response, AppError> {
-    let choices: Vec<(String, String)> =
+    let mut choices = vec![(String::new(), "Choose a personal adviser".to_string())];
+    choices.extend(
         young_people::team_advisers(state, user, person.team_id.as_deref())
             .await?
             .into_iter()
-            .map(|u| (u.id, u.name))
-            .collect();
+            .map(|u| (u.id, u.name)),
+    );
     let name = young_people::display_name(person);
     form_page(
         user,
