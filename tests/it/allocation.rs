@@ -63,6 +63,43 @@ async fn add(
     id
 }
 
+async fn allocate(
+    app: &TestApp,
+    token: &str,
+    id: &str,
+    body: Value,
+) -> crate::support::TestResponse {
+    app.api(
+        Method::POST,
+        &format!("/api/v1/young-people/{id}/allocate"),
+        Some(token),
+        Some(body),
+    )
+    .await
+}
+
+async fn staff(
+    app: &TestApp,
+    email: &str,
+    name: &str,
+    role: pathway::auth::Role,
+    team_id: Option<String>,
+) -> pathway::entities::user::Model {
+    pathway::services::users::create(
+        &app.state,
+        pathway::services::users::NewUser {
+            email: email.into(),
+            name: name.into(),
+            password: crate::support::PASSWORD.into(),
+            role,
+            is_admin: false,
+            team_id,
+        },
+    )
+    .await
+    .unwrap()
+}
+
 async fn waiting(app: &TestApp, token: &str) -> Vec<Value> {
     let res = app
         .api(
@@ -287,36 +324,26 @@ async fn a_manager_sees_who_waits_for_an_adviser_and_allocates_in_one_step() {
 
     // Another team: its manager and adviser see none of this team's young people, and this
     // team's manager cannot allocate to their adviser.
-    let other_manager = pathway::services::users::create(
-        &app.state,
-        pathway::services::users::NewUser {
-            email: "south@demo.test".into(),
-            name: "Sol South".into(),
-            password: crate::support::PASSWORD.into(),
-            role: pathway::auth::Role::Manager,
-            is_admin: false,
-            team_id: None,
-        },
+    let other_manager = staff(
+        &app,
+        "south@demo.test",
+        "Sol South",
+        pathway::auth::Role::Manager,
+        None,
     )
-    .await
-    .unwrap();
+    .await;
     let south =
         pathway::services::users::create_team(&app.state, "South", Some(other_manager.id.clone()))
             .await
             .unwrap();
-    let south_adviser = pathway::services::users::create(
-        &app.state,
-        pathway::services::users::NewUser {
-            email: "south-pa@demo.test".into(),
-            name: "Kit South".into(),
-            password: crate::support::PASSWORD.into(),
-            role: pathway::auth::Role::Adviser,
-            is_admin: false,
-            team_id: Some(south.id.clone()),
-        },
+    let south_adviser = staff(
+        &app,
+        "south-pa@demo.test",
+        "Kit South",
+        pathway::auth::Role::Adviser,
+        Some(south.id.clone()),
     )
-    .await
-    .unwrap();
+    .await;
     let south_token = app.token("south@demo.test").await;
     let ben = add(
         &app,
@@ -335,14 +362,13 @@ async fn a_manager_sees_who_waits_for_an_adviser_and_allocates_in_one_step() {
         waiting(&app, &south_token).await.is_empty(),
         "South's list is South's"
     );
-    let refused = app
-        .api(
-            Method::POST,
-            &format!("/api/v1/young-people/{ben}/allocate"),
-            Some(&manager),
-            Some(json!({"adviser_id": south_adviser.id})),
-        )
-        .await;
+    let refused = allocate(
+        &app,
+        &manager,
+        &ben,
+        json!({"adviser_id": south_adviser.id}),
+    )
+    .await;
     assert_eq!(
         refused.status,
         StatusCode::UNPROCESSABLE_ENTITY,
@@ -354,27 +380,19 @@ async fn a_manager_sees_who_waits_for_an_adviser_and_allocates_in_one_step() {
         "{}",
         refused.body
     );
-    let refused = app
-        .api(
-            Method::POST,
-            &format!("/api/v1/young-people/{ben}/allocate"),
-            Some(&south_token),
-            Some(json!({"adviser_id": south_adviser.id})),
-        )
-        .await;
+    let refused = allocate(
+        &app,
+        &south_token,
+        &ben,
+        json!({"adviser_id": south_adviser.id}),
+    )
+    .await;
     assert_eq!(
         refused.status,
         StatusCode::NOT_FOUND,
         "another team's young person"
     );
-    let adviser_try = app
-        .api(
-            Method::POST,
-            &format!("/api/v1/young-people/{ben}/allocate"),
-            Some(&priya),
-            Some(json!({"adviser_id": priya_id})),
-        )
-        .await;
+    let adviser_try = allocate(&app, &priya, &ben, json!({"adviser_id": priya_id})).await;
     assert_eq!(
         adviser_try.status,
         StatusCode::NOT_FOUND,
@@ -424,14 +442,13 @@ async fn a_manager_sees_who_waits_for_an_adviser_and_allocates_in_one_step() {
     let all = waiting(&app, &senior).await;
     assert!(all.iter().any(|w| w["young_person_id"] == dee.as_str()));
     assert!(all.iter().any(|w| w["young_person_id"] == ben.as_str()));
-    let allocated = app
-        .api(
-            Method::POST,
-            &format!("/api/v1/young-people/{dee}/allocate"),
-            Some(&south_token),
-            Some(json!({"adviser_id": south_adviser.id, "reason": "First allocation"})),
-        )
-        .await;
+    let allocated = allocate(
+        &app,
+        &south_token,
+        &dee,
+        json!({"adviser_id": south_adviser.id, "reason": "First allocation"}),
+    )
+    .await;
     assert_eq!(allocated.status, StatusCode::OK, "{}", allocated.body);
     assert_eq!(
         status_of(&app, &app.token("south-pa@demo.test").await, &dee).await,
@@ -586,14 +603,7 @@ async fn a_late_allocation_shows_how_late_on_the_record_the_list_and_the_api() {
     assert_eq!(pa["state"], "overdue", "{pa}");
     assert!(pa["days_late"].is_null(), "not done: no lateness yet");
     let due: NaiveDate = pa["due"].as_str().unwrap().parse().unwrap();
-    let res = app
-        .api(
-            Method::POST,
-            &format!("/api/v1/young-people/{gus}/allocate"),
-            Some(&manager),
-            Some(json!({"adviser_id": priya_id})),
-        )
-        .await;
+    let res = allocate(&app, &manager, &gus, json!({"adviser_id": priya_id})).await;
     assert_eq!(res.status, StatusCode::OK, "{}", res.body);
     let pa = milestone(&app, &manager, &gus, "PA_ALLOCATED").await;
     assert_eq!(pa["state"], "done");

@@ -1202,13 +1202,6 @@ fn level(s: &str) -> String {
 }
 
 fn whole_plan(c: &plan::PlanContent, given_name: &str) -> WholePlan {
-    let status_words = |s: &str| {
-        ACTION_STATUSES
-            .iter()
-            .find(|(c, _)| *c == s)
-            .map(|(_, l)| l.to_lowercase())
-            .unwrap_or_default()
-    };
     let goals = c.sections.iter().map(|s| s.goals.len()).sum::<usize>();
     let actions = c
         .sections
@@ -1234,23 +1227,7 @@ fn whole_plan(c: &plan::PlanContent, given_name: &str) -> WholePlan {
                 going_well: s.going_well.clone(),
                 worries: s.worries.clone(),
                 others_views: s.others_views.clone(),
-                goals: s
-                    .goals
-                    .iter()
-                    .map(|g| CopyGoal {
-                        text: g.text.clone(),
-                        actions: g
-                            .actions
-                            .iter()
-                            .map(|a| CopyAction {
-                                what: a.what.clone(),
-                                who: a.who.clone(),
-                                by: a.by_when.map(fmt).unwrap_or_else(|| "no date set".into()),
-                                status: status_words(&a.status),
-                            })
-                            .collect(),
-                    })
-                    .collect(),
+                goals: copy_goals(&s.goals, "no date set"),
             })
             .collect(),
         history: c.assessment.history.clone(),
@@ -1342,6 +1319,36 @@ fn whole_plan(c: &plan::PlanContent, given_name: &str) -> WholePlan {
     }
 }
 
+/// An action's progress in plain words ("in progress"), or nothing when not set.
+fn status_words(status: &str) -> String {
+    ACTION_STATUSES
+        .iter()
+        .find(|(c, _)| *c == status)
+        .map(|(_, l)| l.to_lowercase())
+        .unwrap_or_default()
+}
+
+/// Goals with their actions (what, who, by when, how far), for the copy and the whole plan;
+/// `no_date` stands where an action has no date.
+fn copy_goals(goals: &[plan::Goal], no_date: &str) -> Vec<CopyGoal> {
+    goals
+        .iter()
+        .map(|g| CopyGoal {
+            text: g.text.clone(),
+            actions: g
+                .actions
+                .iter()
+                .map(|a| CopyAction {
+                    what: a.what.clone(),
+                    who: a.who.clone(),
+                    by: a.by_when.map(fmt).unwrap_or_else(|| no_date.into()),
+                    status: status_words(&a.status),
+                })
+                .collect(),
+        })
+        .collect()
+}
+
 pub struct CopyAction {
     pub what: String,
     pub who: String,
@@ -1397,13 +1404,6 @@ pub async fn copy(
             .unwrap_or_default(),
         None => "not allocated yet".into(),
     };
-    let status_words = |s: &str| {
-        ACTION_STATUSES
-            .iter()
-            .find(|(c, _)| *c == s)
-            .map(|(_, l)| l.to_lowercase())
-            .unwrap_or_default()
-    };
     render(&CopyPage {
         name: loaded
             .person
@@ -1424,26 +1424,7 @@ pub async fn copy(
                 in_my_words: s.in_my_words.clone(),
                 going_well: s.going_well.clone(),
                 worries: s.worries.clone(),
-                goals: s
-                    .goals
-                    .iter()
-                    .map(|g| CopyGoal {
-                        text: g.text.clone(),
-                        actions: g
-                            .actions
-                            .iter()
-                            .map(|a| CopyAction {
-                                what: a.what.clone(),
-                                who: a.who.clone(),
-                                by: a
-                                    .by_when
-                                    .map(fmt)
-                                    .unwrap_or_else(|| "a date to agree".into()),
-                                status: status_words(&a.status),
-                            })
-                            .collect(),
-                    })
-                    .collect(),
+                goals: copy_goals(&s.goals, "a date to agree"),
             })
             .collect(),
         risks: c
