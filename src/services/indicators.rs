@@ -119,6 +119,8 @@ pub async fn scopes_for(
 pub struct Loaded {
     pub young_person_id: String,
     pub adviser_id: Option<String>,
+    /// The team they belong to, allocated or not.
+    pub team_id: Option<String>,
     pub facts: PersonFacts,
 }
 
@@ -146,6 +148,7 @@ pub async fn load_facts<C: ConnectionTrait>(
         out.push(Loaded {
             young_person_id: p.id.clone(),
             adviser_id: p.adviser_id.clone(),
+            team_id: p.team_id.clone(),
             facts: PersonFacts {
                 dob: Some(p.date_of_birth),
                 care_leaver: matches!(
@@ -365,9 +368,11 @@ fn totals(
             add(&mut totals, Scope::Authority, t);
             if let Some(a) = &l.adviser_id {
                 add(&mut totals, Scope::Adviser(a.clone()), t);
-                if let Some(team) = team_of.get(a) {
-                    add(&mut totals, Scope::Team(team.clone()), t);
-                }
+            }
+            // A team's figures count everyone in it, those waiting for an adviser too (an
+            // allocation that is late is exactly what the timeliness figures must show).
+            if let Some(team) = &l.team_id {
+                add(&mut totals, Scope::Team(team.clone()), t);
             }
         }
     }
@@ -585,16 +590,7 @@ pub async fn behind(
     match scope {
         Scope::Authority => {}
         Scope::Adviser(a) => people = people.filter(young_person::Column::AdviserId.eq(a.clone())),
-        Scope::Team(t) => {
-            let members: Vec<String> = user::Entity::find()
-                .select_only()
-                .column(user::Column::Id)
-                .filter(user::Column::TeamId.eq(t.clone()))
-                .into_tuple()
-                .all(&state.db)
-                .await?;
-            people = people.filter(young_person::Column::AdviserId.is_in(members));
-        }
+        Scope::Team(t) => people = people.filter(young_person::Column::TeamId.eq(t.clone())),
     }
     let ids: Vec<String> = people.into_tuple().all(&state.db).await?;
     let loaded = load_facts(&state.db, Some(&ids)).await?;

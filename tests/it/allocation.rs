@@ -653,3 +653,82 @@ async fn a_late_allocation_shows_how_late_on_the_record_the_list_and_the_api() {
             .contains("/caseload?adviser_late=1")
     );
 }
+
+#[tokio::test]
+async fn a_teams_figures_count_the_young_people_waiting_for_an_adviser() {
+    let app = TestApp::new().await;
+    app.seed().await;
+    let manager = app.token("manager@demo.test").await;
+    let today = app.clock.today();
+    let noah = app.young_person_id("BAR-1013").await;
+    let team = app
+        .api(
+            Method::GET,
+            &format!("/api/v1/young-people/{noah}"),
+            Some(&manager),
+            None,
+        )
+        .await
+        .json()["team_id"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let pa_on_time = |csv: &str| {
+        crate::performance::figure(
+            csv,
+            today,
+            "Personal adviser allocated by the policy age",
+            "",
+        )
+    };
+    pathway::services::indicators::refresh(&app.state)
+        .await
+        .unwrap();
+    let mut b = app.signed_in("manager@demo.test").await;
+    let before = pa_on_time(
+        &b.get(&format!("/performance.csv?scope=team:{team}"))
+            .await
+            .body,
+    );
+
+    // Sixteen four months ago and still waiting: due, not done, and the team's to answer for.
+    add(
+        &app,
+        &manager,
+        "R-1",
+        "Gus",
+        sixteen_in(&app, -122),
+        json!({}),
+    )
+    .await;
+    pathway::services::indicators::refresh(&app.state)
+        .await
+        .unwrap();
+    let after = pa_on_time(
+        &b.get(&format!("/performance.csv?scope=team:{team}"))
+            .await
+            .body,
+    );
+    assert_eq!(after, (before.0, before.1 + 1), "before {before:?}");
+
+    // The team page's count of overdue milestones is the list behind it, Gus's included.
+    let manager = app.token("manager@demo.test").await;
+    let overdue = app
+        .api(Method::GET, "/api/v1/team/overdue", Some(&manager), None)
+        .await
+        .json();
+    let overdue = overdue.as_array().unwrap();
+    assert!(
+        overdue
+            .iter()
+            .any(|m| m["young_person"].as_str().unwrap().starts_with("Gus"))
+    );
+    let page = b.get("/team").await;
+    assert!(
+        page.body
+            .contains(&format!("Overdue milestones ({})", overdue.len())),
+        "{} on the list: {}",
+        overdue.len(),
+        page.body
+    );
+}

@@ -50,7 +50,7 @@ async fn care_leaver(app: &TestApp, token: &str, local: &str, dob: NaiveDate) ->
 }
 
 /// One CSV line's fields, quotes removed.
-fn split_csv(line: &str) -> Vec<String> {
+pub(crate) fn split_csv(line: &str) -> Vec<String> {
     let (mut out, mut cur, mut quoted) = (Vec::new(), String::new(), false);
     let mut chars = line.chars().peekable();
     while let Some(c) = chars.next() {
@@ -69,7 +69,7 @@ fn split_csv(line: &str) -> Vec<String> {
 }
 
 /// The current figure of one indicator and band in the CSV: (numerator, denominator).
-fn figure(csv: &str, today: NaiveDate, indicator: &str, band: &str) -> (u32, u32) {
+pub(crate) fn figure(csv: &str, today: NaiveDate, indicator: &str, band: &str) -> (u32, u32) {
     let today = today.to_string();
     for line in csv.lines().skip(1) {
         let cells = split_csv(line);

@@ -136,6 +136,7 @@ pub async fn team(
     let team::TeamOverview {
         rows,
         awaiting_approval,
+        overdue,
     } = team::overview(&state, &user).await?;
     let waiting = team::awaiting_allocation(&state, &user, q.waiting_page.unwrap_or(1)).await?;
     let team_ids: Vec<String> = waiting
@@ -187,7 +188,7 @@ pub async fn team(
     render(&TeamPage {
         layout: Layout::for_user("My team", &user, "/team"),
         notice,
-        overdue_total: rows.iter().map(|r| r.overdue).sum(),
+        overdue_total: overdue,
         approvals_total: awaiting_approval,
         actions_total: rows.iter().map(|r| r.audit_actions_open).sum(),
         rows,
