@@ -342,3 +342,46 @@ async fn mail_settings_are_checked_and_never_echo_a_password() {
     env.insert("MAIL_FROM".into(), "not an address".into());
     assert!(load(&env).unwrap_err().contains("MAIL_FROM"));
 }
+
+#[tokio::test]
+async fn every_command_answers_help_without_starting_anything() {
+    let dir = tempfile::tempdir().unwrap();
+    for sub in [
+        "serve",
+        "worker",
+        "migrate",
+        "seed-demo",
+        "seed-synthetic",
+        "refresh-timelines",
+        "refresh-indicators",
+        "create-user",
+    ] {
+        // No configuration at all: help needs none, and nothing is created or served.
+        let out = run_binary(dir.path(), &[sub, "--help"], &[], None).await;
+        let stdout = String::from_utf8_lossy(&out.stdout);
+        assert!(out.status.success(), "{sub} --help: {out:?}");
+        assert!(
+            stdout.contains(&format!("Usage: pathway {sub}")),
+            "{stdout}"
+        );
+    }
+    assert!(
+        std::fs::read_dir(dir.path()).unwrap().next().is_none(),
+        "no database or outbox was made"
+    );
+    let out = run_binary(dir.path(), &["--version"], &[], None).await;
+    assert!(String::from_utf8_lossy(&out.stdout).starts_with("pathway "));
+    let out = run_binary(
+        dir.path(),
+        &["seed-synthetic", "--young-people", "many"],
+        &[],
+        None,
+    )
+    .await;
+    assert!(!out.status.success());
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.contains("--young-people") && stderr.contains("many"),
+        "the bad argument is named: {stderr}"
+    );
+}
