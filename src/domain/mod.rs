@@ -8,5 +8,6 @@ pub mod policy;
 pub mod reminders;
 pub mod ssda903;
 pub mod status;
+pub mod text;
 pub mod timeline;
 pub mod working_days;

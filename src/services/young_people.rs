@@ -316,10 +316,39 @@ pub fn validate_details(d: &PersonDetails, today: NaiveDate) -> Vec<FieldError> 
         ("email", "Email address", d.email.clone(), 200),
         ("phone", "Phone number", d.phone.clone(), 40),
         ("address", "Address", d.address.clone(), 500),
+        (
+            "social_worker",
+            "Social worker",
+            d.social_worker.clone(),
+            100,
+        ),
+        ("pronouns", "Pronouns", d.pronouns.clone(), 40),
+        ("gender", "Gender", d.gender.clone(), 100),
+        ("ethnicity", "Ethnicity", d.ethnicity.clone(), 100),
+        (
+            "first_language",
+            "First language",
+            d.first_language.clone(),
+            100,
+        ),
+        ("disability", "Disability", d.disability.clone(), 200),
     ] {
         if let Some(v) = v {
             too_long(&mut e, f, l, &v, max);
+            if let Some(why) = crate::domain::text::problem(&v, f == "address") {
+                e.push(FieldError::new(f, format!("{l} {why}")));
+            }
         }
+    }
+    let local_id = d.local_id.trim();
+    if !local_id.is_empty()
+        && crate::domain::text::problem(local_id, false).is_none()
+        && !crate::domain::text::is_local_id(local_id)
+    {
+        e.push(FieldError::new(
+            "local_id",
+            "The local identifier must start with a letter or number and use only letters, numbers, hyphens, slashes, dots and underscores",
+        ));
     }
     if let Some(email) = clean(&d.email)
         && !email.contains('@')

@@ -588,3 +588,85 @@ async fn an_interrupted_demo_load_is_completed_on_the_next_start_and_real_data_i
     .unwrap();
     assert!(!pathway::seed::is_empty(&other.state).await.unwrap());
 }
+
+#[tokio::test]
+async fn a_name_with_a_control_character_is_refused_at_the_field_by_the_page_and_the_api() {
+    let app = TestApp::new().await;
+    app.seed().await;
+    let token = app.token("adviser@demo.test").await;
+    // What an API fuzzer once created as a young person.
+    let fuzzed = "1\u{98}\u{80}ãh…\u{7}P+\"\u{10}\u{1a} Ô\u{9f}_";
+    let res = app
+        .api(
+            Method::POST,
+            "/api/v1/young-people",
+            Some(&token),
+            Some(json!({
+                "local_id": "F-1", "given_name": fuzzed, "family_name": "Smith",
+                "date_of_birth": "2010-03-01"
+            })),
+        )
+        .await;
+    assert_eq!(res.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", res.body);
+    let v = res.json();
+    assert_eq!(
+        errors_for(&v, "given_name"),
+        vec![
+            "Given name must not contain control characters, such as a tab or an invisible character"
+        ]
+    );
+    let res = app
+        .api(
+            Method::POST,
+            "/api/v1/young-people",
+            Some(&token),
+            Some(json!({
+                "local_id": "F 1<b>", "given_name": "Zoë", "family_name": "Ní Bhriain",
+                "date_of_birth": "2010-03-01"
+            })),
+        )
+        .await;
+    assert_eq!(res.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", res.body);
+    assert!(errors_for(&res.json(), "local_id")[0].contains("letters, numbers, hyphens"));
+
+    let mut b = app.signed_in("adviser@demo.test").await;
+    let page = b
+        .submit(
+            "/young-people/new",
+            "/young-people/new",
+            &[
+                ("given_name", "Ama\u{7}"),
+                ("family_name", "Mensah"),
+                ("local_id", "F-2"),
+                ("date_of_birth", "2010-03-01"),
+            ],
+        )
+        .await;
+    assert_eq!(
+        page.status,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "{}",
+        page.body
+    );
+    assert!(
+        page.body.contains("href=\"#given_name\""),
+        "the summary links to the field"
+    );
+    assert!(
+        page.body
+            .contains("Given name must not contain control characters")
+    );
+    // Every script's names are kept.
+    let ok = app
+        .api(
+            Method::POST,
+            "/api/v1/young-people",
+            Some(&token),
+            Some(json!({
+                "local_id": "F-3", "given_name": "محمد", "family_name": "Ní Bhriain",
+                "date_of_birth": "2010-03-01"
+            })),
+        )
+        .await;
+    assert_eq!(ok.status, StatusCode::CREATED, "{}", ok.body);
+}
