@@ -9,14 +9,12 @@ use unicode_properties::{GeneralCategory, UnicodeGeneralCategory};
 pub fn problem(value: &str, multiline: bool) -> Option<&'static str> {
     for c in value.chars() {
         match c.general_category() {
-            GeneralCategory::Control => {
-                if !(multiline && matches!(c, '\n' | '\r' | '\t')) {
-                    return Some(if matches!(c, '\n' | '\r') {
-                        "must be on one line"
-                    } else {
-                        "must not contain control characters, such as a tab or an invisible character"
-                    });
-                }
+            GeneralCategory::Control if !(multiline && matches!(c, '\n' | '\r' | '\t')) => {
+                return Some(if matches!(c, '\n' | '\r') {
+                    "must be on one line"
+                } else {
+                    "must not contain control characters, such as a tab or an invisible character"
+                });
             }
             GeneralCategory::Unassigned
             | GeneralCategory::PrivateUse
