@@ -5,6 +5,7 @@
 //! milestones) and `entities` (the database).
 
 pub mod app;
+pub mod audit_log;
 pub mod auth;
 pub mod cli;
 pub mod clock;

@@ -14,8 +14,8 @@ pub struct AppState {
     pub config: Arc<Config>,
     pub clock: Arc<dyn Clock>,
     pub holidays: Arc<BankHolidays>,
-    /// Commits audit entries for views in groups (see `services::audit::AuditWriter`).
-    pub audit: Arc<crate::services::audit::AuditWriter>,
+    /// Commits audit entries for views in groups (see `audit_log::AuditWriter`).
+    pub audit: Arc<crate::audit_log::AuditWriter>,
     /// Caps concurrent argon2 hashes (19 MiB each) so a login flood cannot exhaust memory.
     pub hashing: Arc<Semaphore>,
     /// The day this node last finished building digests, so later ticks that day skip the work.

@@ -104,11 +104,25 @@ pub async fn get(
     }
 }
 
+/// One young person as a caseload lists them.
+pub struct CaseloadRow {
+    pub id: String,
+    pub adviser_id: Option<String>,
+    pub name: String,
+    pub age: u32,
+    pub status: String,
+    pub adviser: String,
+    /// How late the personal adviser was allocated ("4 months late"), or empty.
+    pub adviser_late: String,
+    pub overdue: i32,
+    pub next_due: String,
+}
+
 /// The caller's caseload as rows for the list page: the most urgent first.
 pub async fn caseload(
     state: &AppState,
     caller: &CurrentUser,
-) -> Result<Vec<crate::routes::web::home::CaseloadRow>, AppError> {
+) -> Result<Vec<CaseloadRow>, AppError> {
     use std::collections::HashMap;
     let people = list(state, caller).await?;
     let adviser_ids: std::collections::BTreeSet<String> =
@@ -124,7 +138,7 @@ pub async fn caseload(
     let late = late_allocations(state, caller).await?;
     let mut rows: Vec<_> = people
         .into_iter()
-        .map(|p| crate::routes::web::home::CaseloadRow {
+        .map(|p| CaseloadRow {
             adviser_late: late
                 .get(&p.id)
                 .map(|(due, done)| crate::views::lateness(*due, *done))

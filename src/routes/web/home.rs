@@ -8,6 +8,7 @@ use super::render;
 use crate::auth::extract::MaybeWebUser;
 use crate::auth::{Role, WebUser};
 use crate::error::AppError;
+use crate::services::young_people::CaseloadRow;
 use crate::services::{team, young_people};
 use crate::state::AppState;
 use crate::views::Layout;
@@ -21,19 +22,6 @@ pub async fn index(MaybeWebUser(user): MaybeWebUser) -> Response {
         Some(_) => "/caseload",
     };
     Redirect::to(to).into_response()
-}
-
-pub struct CaseloadRow {
-    pub id: String,
-    pub adviser_id: Option<String>,
-    pub name: String,
-    pub age: u32,
-    pub status: String,
-    pub adviser: String,
-    /// How late the personal adviser was allocated ("4 months late"), or empty.
-    pub adviser_late: String,
-    pub overdue: i32,
-    pub next_due: String,
 }
 
 #[derive(Template)]
