@@ -15,6 +15,7 @@ pub mod domain;
 pub mod entities;
 pub mod error;
 pub mod jobs;
+pub mod mail;
 pub mod routes;
 pub mod seed;
 pub mod services;

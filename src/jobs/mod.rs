@@ -9,9 +9,11 @@
 //! `INDICATORS_REFRESH_MINUTES`) runs in its own task: at 100,000 young people it takes tens of
 //! seconds, and the reminder tick must not wait behind it.
 
-pub mod email;
 pub mod outbox;
 pub mod reminders;
+
+/// The email templates, now below the services (`mail::email`).
+pub use crate::mail::email;
 
 use std::sync::Arc;
 use std::time::{Duration, Instant};

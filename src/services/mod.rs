@@ -6,6 +6,7 @@ pub mod auth;
 pub mod indicators;
 pub mod oversight;
 pub mod plans;
+pub mod reminders;
 pub mod ssda903;
 pub mod team;
 pub mod timeline;

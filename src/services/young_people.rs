@@ -532,7 +532,7 @@ pub(crate) async fn recompute_in(
     )
     .await?;
     // Reminders the change makes due leave with the change, in the same transaction.
-    crate::jobs::reminders::enqueue_for_person(state, txn, &person, &tl).await?;
+    crate::services::reminders::enqueue_for_person(state, txn, &person, &tl).await?;
     Ok(tl)
 }
 

@@ -1,0 +1,24 @@
+#!/usr/bin/env bash
+# The import rule (docs: ENGINEERING.md "Layers with one direction"): routes -> services -> domain
+# and entities; mail below the services; jobs beside the routes as another entry point. Fails,
+# naming each line, when a module reaches the wrong way.
+set -uo pipefail
+cd "$(dirname "$0")/.."
+status=0
+forbid() { # description, pattern, paths...
+  local what=$1 pattern=$2; shift 2
+  local hits
+  hits=$(grep -rnE "$pattern" "$@" --include='*.rs' | grep -vE '^[^:]+:[0-9]+:\s*//' || true)
+  if [ -n "$hits" ]; then
+    echo "layers: $what:" >&2
+    echo "$hits" >&2
+    status=1
+  fi
+}
+forbid "services, domain, auth and mail never import a route or a job" \
+  'crate::(routes|jobs)\b|super::super::(routes|jobs)\b' src/services src/domain src/auth src/mail
+forbid "the domain is pure: no database, web framework or templates" \
+  '\b(sea_orm|axum|askama|tokio)::' src/domain
+forbid "mail sits below the services" 'crate::services\b' src/mail
+[ "$status" = 0 ] && echo "layers: every import points the right way"
+exit "$status"
