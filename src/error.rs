@@ -1,10 +1,9 @@
 //! One error type for the whole service, rendered as an HTML page for the browser and as JSON
 //! for `/api`. Internal causes are logged once with the request id and never shown.
 
-use askama::Template;
 use axum::Json;
 use axum::http::{HeaderValue, StatusCode, header};
-use axum::response::{IntoResponse, Redirect, Response};
+use axum::response::{IntoResponse, Response};
 use serde::Serialize;
 
 #[derive(Debug, thiserror::Error)]
@@ -82,7 +81,7 @@ impl AppError {
         }
     }
 
-    fn public_message(&self) -> String {
+    pub(crate) fn public_message(&self) -> String {
         match self {
             AppError::NotFound => "Page not found".into(),
             AppError::Unauthenticated => "You need to sign in".into(),
@@ -101,7 +100,7 @@ impl AppError {
         }
     }
 
-    fn log(&self) {
+    pub(crate) fn log(&self) {
         if let AppError::Internal(e) = self {
             // The cause chain is logged once; the user sees only a generic message.
             tracing::error!(error = format!("{e:#}"), "internal error");
@@ -152,51 +151,6 @@ impl AppError {
             );
         }
         res
-    }
-}
-
-#[derive(Template)]
-#[template(path = "error.html")]
-struct ErrorPage {
-    layout: crate::views::Layout,
-    heading: String,
-    message: String,
-}
-
-/// Browser rendering: an unauthenticated visitor is sent to sign in; anything else is a page.
-impl IntoResponse for AppError {
-    fn into_response(self) -> Response {
-        self.log();
-        if matches!(self, AppError::Unauthenticated) {
-            return Redirect::to("/login").into_response();
-        }
-        let status = self.status();
-        let heading = match status {
-            StatusCode::NOT_FOUND => "Page not found".to_string(),
-            StatusCode::INTERNAL_SERVER_ERROR => {
-                "Sorry, there is a problem with the service".into()
-            }
-            StatusCode::TOO_MANY_REQUESTS => "Too many attempts".into(),
-            StatusCode::PAYLOAD_TOO_LARGE => "What you sent is too large".into(),
-            StatusCode::FORBIDDEN => "You cannot do that".into(),
-            _ => "There is a problem".into(),
-        };
-        let message = match &self {
-            AppError::NotFound => {
-                "If you typed the web address, check it is correct. If you followed a link, the record may have been moved or you may not have access to it.".into()
-            }
-            AppError::Internal(_) => "Try again later. Nothing you entered has been saved unless you were told so.".into(),
-            _ => self.public_message(),
-        };
-        let page = ErrorPage {
-            layout: crate::views::Layout::bare(&heading),
-            heading,
-            message,
-        };
-        match page.render() {
-            Ok(html) => (status, axum::response::Html(html)).into_response(),
-            Err(_) => (status, "Sorry, there is a problem with the service").into_response(),
-        }
     }
 }
 

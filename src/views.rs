@@ -140,6 +140,57 @@ impl Layout {
     }
 }
 
+// ----- the error page ----------------------------------------------------------------------
+
+use askama::Template;
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Redirect, Response};
+
+#[derive(Template)]
+#[template(path = "error.html")]
+struct ErrorPage {
+    layout: Layout,
+    heading: String,
+    message: String,
+}
+
+/// Browser rendering: an unauthenticated visitor is sent to sign in; anything else is a page.
+impl IntoResponse for crate::error::AppError {
+    fn into_response(self) -> Response {
+        self.log();
+        if matches!(self, crate::error::AppError::Unauthenticated) {
+            return Redirect::to("/login").into_response();
+        }
+        let status = self.status();
+        let heading = match status {
+            StatusCode::NOT_FOUND => "Page not found".to_string(),
+            StatusCode::INTERNAL_SERVER_ERROR => {
+                "Sorry, there is a problem with the service".into()
+            }
+            StatusCode::TOO_MANY_REQUESTS => "Too many attempts".into(),
+            StatusCode::PAYLOAD_TOO_LARGE => "What you sent is too large".into(),
+            StatusCode::FORBIDDEN => "You cannot do that".into(),
+            _ => "There is a problem".into(),
+        };
+        let message = match &self {
+            crate::error::AppError::NotFound => {
+                "If you typed the web address, check it is correct. If you followed a link, the record may have been moved or you may not have access to it.".into()
+            }
+            crate::error::AppError::Internal(_) => "Try again later. Nothing you entered has been saved unless you were told so.".into(),
+            _ => self.public_message(),
+        };
+        let page = ErrorPage {
+            layout: Layout::bare(&heading),
+            heading,
+            message,
+        };
+        match page.render() {
+            Ok(html) => (status, axum::response::Html(html)).into_response(),
+            Err(_) => (status, "Sorry, there is a problem with the service").into_response(),
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     #[test]

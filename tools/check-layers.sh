@@ -20,5 +20,11 @@ forbid "services, domain, auth and mail never import a route or a job" \
 forbid "the domain is pure: no database, web framework or templates" \
   '\b(sea_orm|axum|askama|tokio)::' src/domain
 forbid "mail sits below the services" 'crate::services\b' src/mail
+forbid "auth sits below the services and the routes" 'crate::(services|routes|views)\b' src/auth
+forbid "the error type sits below everything that renders or uses it" \
+  'crate::(views|services|routes|jobs|auth)\b' src/error.rs
+forbid "the state sits below the services" 'crate::services\b' src/state.rs
+forbid "timeline and policy do not import each other (both name milestones from domain::milestone)" \
+  'super::timeline\b|domain::timeline\b' src/domain/policy.rs
 [ "$status" = 0 ] && echo "layers: every import points the right way"
 exit "$status"

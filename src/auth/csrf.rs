@@ -5,16 +5,10 @@
 //!    to a random pre-login cookie; checked in `routes::web::middleware` before any handler runs;
 //! 3. the session cookie is `SameSite=Lax`, and nothing changes state on GET.
 
-use axum::extract::{Request, State};
 use axum::http::{HeaderMap, Method, header};
-use axum::middleware::Next;
-use axum::response::{IntoResponse, Response};
 use hmac::{Hmac, Mac};
 use sha2::Sha256;
 use subtle::ConstantTimeEq;
-
-use crate::error::AppError;
-use crate::state::AppState;
 
 type HmacSha256 = Hmac<Sha256>;
 
@@ -78,20 +72,4 @@ pub fn is_cross_origin(headers: &HeaderMap, base_url: &str) -> bool {
     }
     // Neither header: not a browser (curl, an API client). The form token still applies.
     false
-}
-
-/// Refuses state-changing requests that a browser says came from another site.
-pub async fn origin_check(State(state): State<AppState>, req: Request, next: Next) -> Response {
-    if is_state_changing(req.method()) && is_cross_origin(req.headers(), &state.config.base_url) {
-        tracing::warn!(path = %req.uri().path(), "cross-origin state-changing request refused");
-        let meta = crate::services::audit::RequestMeta::from_request(&req);
-        let _ =
-            crate::services::audit::record(&state, None, "csrf_rejected", None, "denied", &meta)
-                .await;
-        if req.uri().path().starts_with("/api/") {
-            return AppError::Csrf.into_json_response();
-        }
-        return AppError::Csrf.into_response();
-    }
-    next.run(req).await
 }

@@ -3,6 +3,7 @@
 
 pub mod age;
 pub mod indicators;
+pub mod milestone;
 pub mod plan;
 pub mod policy;
 pub mod reminders;

@@ -3,7 +3,7 @@
 //! An authority may be stricter than the law, never looser: [`Policy::validate`] refuses any
 //! setting that would relax a statutory rule, naming the rule.
 
-use super::timeline::MilestoneCode;
+use super::milestone::MilestoneCode;
 
 /// Local settings. Months are calendar months from the date of birth or the previous event
 /// (see [`super::age::add_months`]); days are calendar days unless named working days.

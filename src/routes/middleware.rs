@@ -174,3 +174,21 @@ pub fn make_span(req: &Request) -> tracing::Span {
         .unwrap_or("");
     tracing::info_span!("request", method = %req.method(), path = %req.uri().path(), request_id)
 }
+
+/// Refuses state-changing requests that a browser says came from another site.
+pub async fn origin_check(State(state): State<AppState>, req: Request, next: Next) -> Response {
+    if csrf::is_state_changing(req.method())
+        && csrf::is_cross_origin(req.headers(), &state.config.base_url)
+    {
+        tracing::warn!(path = %req.uri().path(), "cross-origin state-changing request refused");
+        let meta = crate::services::audit::RequestMeta::from_request(&req);
+        let _ =
+            crate::services::audit::record(&state, None, "csrf_rejected", None, "denied", &meta)
+                .await;
+        if req.uri().path().starts_with("/api/") {
+            return AppError::Csrf.into_json_response();
+        }
+        return AppError::Csrf.into_response();
+    }
+    next.run(req).await
+}

@@ -29,10 +29,7 @@ pub fn build_router(state: AppState) -> Router {
         .route("/healthz", get(health::healthz))
         .route("/readyz", get(health::readyz))
         .route("/assets/app.css", get(middleware::stylesheet))
-        .layer(from_fn_with_state(
-            state.clone(),
-            crate::auth::csrf::origin_check,
-        ))
+        .layer(from_fn_with_state(state.clone(), middleware::origin_check))
         .layer(RequestBodyLimitLayer::new(256 * 1024))
         .layer(TimeoutLayer::with_status_code(
             StatusCode::REQUEST_TIMEOUT,
