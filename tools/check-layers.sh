@@ -26,5 +26,7 @@ forbid "the error type sits below everything that renders or uses it" \
 forbid "the state sits below the services" 'crate::services\b' src/state.rs
 forbid "timeline and policy do not import each other (both name milestones from domain::milestone)" \
   'super::timeline\b|domain::timeline\b' src/domain/policy.rs
+forbid "routes extract, call a service and render: they run no query of their own" \
+  '\bsea_orm::|Entity::|\.(one|all|exec|query_all)\(&state\.db\)' src/routes
 [ "$status" = 0 ] && echo "layers: every import points the right way"
 exit "$status"

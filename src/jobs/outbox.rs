@@ -117,19 +117,6 @@ pub async fn release(state: &AppState, worker: &str, ids: &[String]) -> Result<(
     Ok(())
 }
 
-/// Marks a dead row for another try, from the administrator's page.
-pub async fn retry(state: &AppState, id: &str) -> Result<bool, DbErr> {
-    let res = email_outbox::Entity::update_many()
-        .col_expr(Column::Status, Expr::value(PENDING))
-        .col_expr(Column::Attempts, Expr::value(0))
-        .col_expr(Column::RunAt, Expr::value(state.clock.now()))
-        .filter(Column::Id.eq(id))
-        .filter(Column::Status.eq(DEAD))
-        .exec(&state.db)
-        .await?;
-    Ok(res.rows_affected == 1)
-}
-
 /// Clears the bodies of emails sent more than the retention period ago: who was sent what kind
 /// of email, and when, stays; the names in the body do not.
 pub async fn purge_bodies(state: &AppState) -> Result<u64, DbErr> {
@@ -447,18 +434,4 @@ impl Worker {
         }
         tracing::info!(worker = %self.id, "outbox worker stopped");
     }
-}
-
-/// Rows by state, for the administrator's page.
-pub async fn counts(state: &AppState) -> Result<Vec<(String, i64)>, DbErr> {
-    use sea_orm::QuerySelect;
-    let rows: Vec<(String, i64)> = email_outbox::Entity::find()
-        .select_only()
-        .column(Column::Status)
-        .column_as(Column::Id.count(), "n")
-        .group_by(Column::Status)
-        .into_tuple()
-        .all(&state.db)
-        .await?;
-    Ok(rows)
 }

@@ -3,6 +3,7 @@
 
 pub mod audit;
 pub mod auth;
+pub mod emails;
 pub mod indicators;
 pub mod oversight;
 pub mod plans;

@@ -166,3 +166,54 @@ pub async fn end_sessions(state: &AppState, user_id: &str) -> Result<(), AppErro
     session::revoke_all_for_user(state, user_id).await?;
     Ok(())
 }
+
+/// One practitioner by id (`NotFound` when there is none).
+pub async fn get(state: &AppState, id: &str) -> Result<user::Model, AppError> {
+    user::Entity::find_by_id(id.to_string())
+        .one(&state.db)
+        .await?
+        .ok_or(AppError::NotFound)
+}
+
+/// A team's name, if there is such a team.
+pub async fn team_name(
+    state: &AppState,
+    team_id: Option<&str>,
+) -> Result<Option<String>, AppError> {
+    Ok(match team_id {
+        Some(t) => team::Entity::find_by_id(t.to_string())
+            .one(&state.db)
+            .await?
+            .map(|t| t.name),
+        None => None,
+    })
+}
+
+/// How someone wants reminders before a due date: `immediate` (one email each) or `digest`
+/// (gathered into the daily digest). Audited.
+pub async fn set_reminder_delivery(
+    state: &AppState,
+    who: &user::Model,
+    delivery: &str,
+    meta: &crate::services::audit::RequestMeta,
+) -> Result<(), AppError> {
+    if !matches!(delivery, "immediate" | "digest") {
+        return Err(AppError::Validation(vec![FieldError::new(
+            "delivery",
+            "Select how you want reminders before a due date",
+        )]));
+    }
+    let mut am: user::ActiveModel = who.clone().into();
+    am.reminder_delivery = Set(delivery.to_string());
+    am.updated_at = Set(state.clock.now());
+    am.update(&state.db).await?;
+    crate::services::audit::record(
+        state,
+        Some(&who.id),
+        "change_reminder_preference",
+        Some(crate::services::audit::Target::user(&who.id)),
+        "success",
+        meta,
+    )
+    .await
+}

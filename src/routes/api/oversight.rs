@@ -202,13 +202,8 @@ pub async fn list_supervisions(
     ApiUser(u): ApiUser,
     Path(id): Path<String>,
 ) -> ApiResult<Json<SupervisionRecord>> {
-    use sea_orm::EntityTrait;
     let sessions = oversight::supervisions_of(&state, &u, &id).await?;
-    let adviser = crate::entities::user::Entity::find_by_id(id)
-        .one(&state.db)
-        .await
-        .map_err(AppError::from)?
-        .ok_or(AppError::NotFound)?;
+    let adviser = crate::services::users::get(&state, &id).await?;
     Ok(Json(SupervisionRecord {
         status: oversight::supervision_status_of(&state, &adviser).await?,
         sessions: sessions

@@ -4,14 +4,12 @@ use askama::Template;
 use axum::Form;
 use axum::extract::{Query, State};
 use axum::response::{Html, IntoResponse, Redirect, Response};
-use sea_orm::{ActiveModelTrait, ActiveValue::Set, EntityTrait};
 use serde::Deserialize;
 
 use super::render;
 use crate::auth::WebUser;
-use crate::entities::user;
 use crate::error::{AppError, FieldError};
-use crate::services::audit::{self, RequestMeta, Target};
+use crate::services::audit::RequestMeta;
 use crate::state::AppState;
 use crate::views::Layout;
 
@@ -48,13 +46,9 @@ async fn page(
     errors: Vec<FieldError>,
     saved: bool,
 ) -> Result<Html<String>, AppError> {
-    let team = match &user.user.team_id {
-        Some(t) => crate::entities::team::Entity::find_by_id(t.clone())
-            .one(&state.db)
-            .await?
-            .map_or_else(|| "None".into(), |t| t.name),
-        None => "None".into(),
-    };
+    let team = crate::services::users::team_name(state, user.user.team_id.as_deref())
+        .await?
+        .unwrap_or_else(|| "None".into());
     let leads = &state.config.mail.lead_days;
     let lead_days = match leads.as_slice() {
         [] => String::new(),
@@ -96,30 +90,19 @@ pub async fn save_reminders(
     meta: RequestMeta,
     Form(form): Form<ReminderForm>,
 ) -> Result<Response, AppError> {
-    if !matches!(form.delivery.as_str(), "immediate" | "digest") {
-        let errors = vec![FieldError::new(
-            "delivery",
-            "Select how you want reminders before a due date",
-        )];
-        let current = user.user.reminder_delivery.clone();
-        let mut res = page(&state, &user, current, errors, false)
-            .await?
-            .into_response();
-        *res.status_mut() = axum::http::StatusCode::UNPROCESSABLE_ENTITY;
-        return Ok(res);
+    match crate::services::users::set_reminder_delivery(&state, &user.user, &form.delivery, &meta)
+        .await
+    {
+        Ok(()) => {}
+        Err(AppError::Validation(errors)) => {
+            let current = user.user.reminder_delivery.clone();
+            let mut res = page(&state, &user, current, errors, false)
+                .await?
+                .into_response();
+            *res.status_mut() = axum::http::StatusCode::UNPROCESSABLE_ENTITY;
+            return Ok(res);
+        }
+        Err(e) => return Err(e),
     }
-    let mut am: user::ActiveModel = user.user.clone().into();
-    am.reminder_delivery = Set(form.delivery.clone());
-    am.updated_at = Set(state.clock.now());
-    am.update(&state.db).await?;
-    audit::record(
-        &state,
-        Some(user.id()),
-        "change_reminder_preference",
-        Some(Target::user(user.id())),
-        "success",
-        &meta,
-    )
-    .await?;
     Ok(Redirect::to("/account?saved=1").into_response())
 }

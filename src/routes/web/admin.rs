@@ -502,51 +502,42 @@ pub async fn emails(
     meta: RequestMeta,
     Query(q): Query<EmailsQuery>,
 ) -> Result<Html<String>, AppError> {
-    use crate::entities::email_outbox::{self, Column};
-    use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
     require_admin(&user)?;
     let filter = q
         .status
         .filter(|s| EMAIL_STATES.iter().any(|(k, _)| k == s))
         .unwrap_or_default();
-    let by_state: HashMap<String, i64> = crate::jobs::outbox::counts(&state)
-        .await?
-        .into_iter()
-        .collect();
+    let by_state = crate::services::emails::counts_by_state(&state).await?;
     let counts = EMAIL_STATES
         .iter()
         .map(|(k, l)| (*k, *l, by_state.get(*k).copied().unwrap_or(0)))
         .collect();
-    let mut find = email_outbox::Entity::find();
-    if !filter.is_empty() {
-        find = find.filter(Column::Status.eq(filter.clone()));
-    }
-    let rows = find
-        .order_by_desc(Column::CreatedAt)
-        .order_by_desc(Column::Id)
-        .limit(200)
-        .all(&state.db)
-        .await?
-        .into_iter()
-        .map(|r| EmailRow {
-            created: r.created_at.format("%-d %B %Y %H:%M").to_string(),
-            to: r.to_addr,
-            kind: crate::jobs::reminders::kind_label(&r.kind),
-            subject: r.subject,
-            status_label: email_state_label(&r.status),
-            attempts: r.attempts,
-            when: match (&r.sent_at, r.status.as_str()) {
-                (Some(t), _) => format!("Sent {}", t.format("%-d %B %H:%M")),
-                (None, "pending") if r.attempts > 0 => {
-                    format!("Next try {}", r.run_at.format("%-d %B %H:%M"))
-                }
-                _ => String::new(),
-            },
-            error: r.last_error.unwrap_or_default(),
-            status: r.status,
-            id: r.id,
-        })
-        .collect();
+    let rows = crate::services::emails::recent(
+        &state,
+        Some(filter.as_str()).filter(|f| !f.is_empty()),
+        200,
+    )
+    .await?
+    .into_iter()
+    .map(|r| EmailRow {
+        created: r.created_at.format("%-d %B %Y %H:%M").to_string(),
+        to: r.to_addr,
+        kind: crate::services::reminders::kind_label(&r.kind),
+        subject: r.subject,
+        status_label: email_state_label(&r.status),
+        attempts: r.attempts,
+        when: match (&r.sent_at, r.status.as_str()) {
+            (Some(t), _) => format!("Sent {}", t.format("%-d %B %H:%M")),
+            (None, "pending") if r.attempts > 0 => {
+                format!("Next try {}", r.run_at.format("%-d %B %H:%M"))
+            }
+            _ => String::new(),
+        },
+        error: r.last_error.unwrap_or_default(),
+        status: r.status,
+        id: r.id,
+    })
+    .collect();
     audit::record(
         &state,
         Some(user.id()),
@@ -575,7 +566,7 @@ pub async fn retry_email(
     Path(id): Path<String>,
 ) -> Result<Redirect, AppError> {
     require_admin(&user)?;
-    if !crate::jobs::outbox::retry(&state, &id).await? {
+    if !crate::services::emails::retry(&state, &id).await? {
         return Err(AppError::NotFound);
     }
     audit::record(

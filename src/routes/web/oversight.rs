@@ -8,7 +8,6 @@ use axum::extract::{Path, Query, State};
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use axum::{Form, Router};
-use sea_orm::EntityTrait;
 use serde::Deserialize;
 
 use super::forms::{self, Field, FormPage, date_field as date, get as value, opt};
@@ -401,11 +400,7 @@ pub async fn supervision_list(
 ) -> Result<Html<String>, AppError> {
     let sessions = oversight::supervisions_of(&state, &user, &id).await?;
     let names = users::names(&state).await?;
-    let adviser = crate::entities::user::Entity::find_by_id(id.clone())
-        .one(&state.db)
-        .await
-        .map_err(AppError::from)?
-        .ok_or(AppError::NotFound)?;
+    let adviser = users::get(&state, &id).await?;
     let status = oversight::supervision_status_of(&state, &adviser).await?;
     crate::services::audit::record(
         &state,
