@@ -28,5 +28,6 @@ forbid "timeline and policy do not import each other (both name milestones from 
   'super::timeline\b|domain::timeline\b' src/domain/policy.rs
 forbid "routes extract, call a service and render: they run no query of their own" \
   '\bsea_orm::|Entity::|\.(one|all|exec|query_all)\(&state\.db\)' src/routes
+python3 tools/module_cycles.py || status=1
 [ "$status" = 0 ] && echo "layers: every import points the right way"
 exit "$status"

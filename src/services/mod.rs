@@ -8,6 +8,7 @@ pub mod indicators;
 pub mod oversight;
 pub mod plans;
 pub mod reminders;
+pub mod scope;
 pub mod ssda903;
 pub mod team;
 pub mod timeline;

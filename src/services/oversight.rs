@@ -18,7 +18,7 @@ use crate::entities::{
 };
 use crate::error::{AppError, FieldError};
 use crate::services::audit::{self, RequestMeta, Target};
-use crate::services::young_people::scope;
+use crate::services::scope::scope;
 use crate::state::AppState;
 
 pub const OVERSIGHT_KINDS: &[(&str, &str)] = &[
@@ -65,7 +65,7 @@ fn default_kind() -> String {
     "decision".into()
 }
 
-use crate::services::young_people::clean;
+use crate::services::scope::clean;
 
 fn check_actions(actions: &[OversightAction], today: NaiveDate, errors: &mut Vec<FieldError>) {
     for (i, a) in actions.iter().enumerate() {
@@ -130,7 +130,7 @@ pub async fn write_record<C: ConnectionTrait>(
     .await?)
 }
 
-use crate::services::young_people::in_scope as person_in_scope;
+use crate::services::scope::in_scope as person_in_scope;
 
 /// A manager records a decision or informal guidance on a young person's file.
 pub async fn record(
@@ -246,7 +246,7 @@ pub async fn supervisees(
     let list = match caller.role {
         Role::SeniorManager => q.all(&state.db).await?,
         Role::Manager => {
-            let teams: Vec<String> = crate::services::team::managed_teams(state, caller)
+            let teams: Vec<String> = crate::services::scope::managed_teams(state, caller)
                 .await?
                 .into_iter()
                 .map(|t| t.id)

@@ -12,6 +12,7 @@ use crate::auth::{CurrentUser, Role};
 use crate::entities::{milestone, plan, team, user, young_person};
 use crate::error::AppError;
 use crate::services::oversight::{self, SupervisionStatus};
+pub use crate::services::scope::managed_teams;
 use crate::services::young_people;
 use crate::state::AppState;
 
@@ -25,18 +26,6 @@ pub struct AdviserSummary {
     pub plans_awaiting_approval: usize,
     pub supervision: SupervisionStatus,
     pub audit_actions_open: usize,
-}
-
-/// Teams the caller manages (a senior manager: every team).
-pub async fn managed_teams(
-    state: &AppState,
-    caller: &CurrentUser,
-) -> Result<Vec<team::Model>, AppError> {
-    let mut q = team::Entity::find().order_by_asc(team::Column::Name);
-    if caller.role != Role::SeniorManager {
-        q = q.filter(team::Column::ManagerId.eq(caller.id().to_string()));
-    }
-    Ok(q.all(&state.db).await?)
 }
 
 /// The practitioners in the caller's teams.

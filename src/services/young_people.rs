@@ -12,44 +12,8 @@ use crate::auth::{CurrentUser, Role};
 use crate::entities::{team, user, young_person};
 use crate::error::AppError;
 use crate::services::audit::{self, RequestMeta, Target};
+pub use crate::services::scope::{clean, display_name, home_team, in_scope, scope};
 use crate::state::AppState;
-
-/// The condition that limits young people to those the caller may see.
-pub fn scope(caller: &CurrentUser) -> Condition {
-    match caller.role {
-        Role::SeniorManager => Condition::all(),
-        Role::Adviser => {
-            Condition::all().add(young_person::Column::AdviserId.eq(caller.id().to_string()))
-        }
-        // Every young person in the teams they manage, allocated or not: one IN over the indexed
-        // team column. A manager's own cases are in the team they manage (`home_team`).
-        Role::Manager => Condition::all().add(
-            young_person::Column::TeamId.in_subquery(
-                Query::select()
-                    .column(team::Column::Id)
-                    .from(team::Entity)
-                    .and_where(Expr::col(team::Column::ManagerId).eq(caller.id().to_string()))
-                    .to_owned(),
-            ),
-        ),
-        // No casework role: nothing. (`1 = 0` keeps the query valid on both databases.)
-        Role::None => Condition::all().add(Expr::val(1).eq(0)),
-    }
-}
-
-/// One young person in the caller's scope, without an audit entry (for use inside a use case
-/// that audits its own action). Out of scope is `NotFound`, the same as missing.
-pub async fn in_scope(
-    state: &AppState,
-    caller: &CurrentUser,
-    id: &str,
-) -> Result<young_person::Model, AppError> {
-    young_person::Entity::find_by_id(id.to_string())
-        .filter(scope(caller))
-        .one(&state.db)
-        .await?
-        .ok_or(AppError::NotFound)
-}
 
 /// The caller's young people, ordered by surname.
 pub async fn list(
@@ -187,16 +151,6 @@ pub async fn late_allocations(
         .collect())
 }
 
-/// "Preferred (Given) Family" or "Given Family".
-pub fn display_name(p: &young_person::Model) -> String {
-    match p.preferred_name.as_deref().filter(|s| !s.is_empty()) {
-        Some(pref) if pref != p.given_name => {
-            format!("{pref} ({}) {}", p.given_name, p.family_name)
-        }
-        _ => format!("{} {}", p.given_name, p.family_name),
-    }
-}
-
 pub fn status_label(code: &str) -> &'static str {
     match code {
         "eligible" => "Eligible",
@@ -260,13 +214,6 @@ pub struct PersonDetails {
     /// the adviser's team when one is chosen; an adviser's new young person is in their team).
     #[serde(default)]
     pub team_id: Option<String>,
-}
-
-/// Trimmed text, or `None` when nothing was typed.
-pub fn clean(s: &Option<String>) -> Option<String> {
-    s.as_ref()
-        .map(|v| v.trim().to_string())
-        .filter(|v| !v.is_empty())
 }
 
 fn too_long(errors: &mut Vec<FieldError>, field: &str, label: &str, v: &str, max: usize) {
@@ -375,19 +322,6 @@ pub fn validate_details(d: &PersonDetails, today: NaiveDate) -> Vec<FieldError> 
     e
 }
 
-/// The team a practitioner's young people belong to: the team they manage, else their own team.
-pub async fn home_team<C: sea_orm::ConnectionTrait>(
-    db: &C,
-    user: &user::Model,
-) -> Result<Option<String>, AppError> {
-    let managed = team::Entity::find()
-        .filter(team::Column::ManagerId.eq(user.id.clone()))
-        .order_by_asc(team::Column::Id)
-        .one(db)
-        .await?;
-    Ok(managed.map(|t| t.id).or_else(|| user.team_id.clone()))
-}
-
 /// Whether a practitioner works in a team: a member of it, or its manager.
 async fn in_team<C: sea_orm::ConnectionTrait>(
     db: &C,
@@ -429,7 +363,7 @@ async fn resolve_team(
     match caller.role {
         Role::Adviser => Ok(home_team(&state.db, &caller.user).await?),
         Role::Manager | Role::SeniorManager => {
-            let teams = crate::services::team::managed_teams(state, caller).await?;
+            let teams = crate::services::scope::managed_teams(state, caller).await?;
             match clean(&wanted) {
                 Some(t) if teams.iter().any(|x| x.id == t) => Ok(Some(t)),
                 Some(_) => Err(choose("Choose a team from the list")),
@@ -459,7 +393,7 @@ pub async fn allocatable_advisers(
     match caller.role {
         Role::SeniorManager => {}
         Role::Manager => {
-            let teams: Vec<String> = crate::services::team::managed_teams(state, caller)
+            let teams: Vec<String> = crate::services::scope::managed_teams(state, caller)
                 .await?
                 .into_iter()
                 .map(|t| t.id)
