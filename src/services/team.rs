@@ -33,7 +33,8 @@ pub async fn members(
     state: &AppState,
     caller: &CurrentUser,
 ) -> Result<Vec<(user::Model, String)>, AppError> {
-    Ok(team_people(state, caller)
+    let teams = managed_teams(state, caller).await?;
+    Ok(team_people(state, &teams)
         .await?
         .into_iter()
         .filter(|(u, _)| u.role == "adviser")
@@ -43,9 +44,8 @@ pub async fn members(
 /// Everyone in the caller's teams, whatever their role, with their team's name.
 async fn team_people(
     state: &AppState,
-    caller: &CurrentUser,
+    teams: &[team::Model],
 ) -> Result<Vec<(user::Model, String)>, AppError> {
-    let teams = managed_teams(state, caller).await?;
     let names: HashMap<String, String> = teams
         .iter()
         .map(|t| (t.id.clone(), t.name.clone()))
@@ -79,6 +79,8 @@ pub async fn summary(
 /// approval (the manager's own cases included, as on the list behind that number).
 pub struct TeamOverview {
     pub rows: Vec<AdviserSummary>,
+    /// The teams the caller manages (a senior manager: every team).
+    pub teams: Vec<team::Model>,
     pub awaiting_approval: usize,
     /// Overdue milestones in the caller's scope, those of young people waiting for an adviser
     /// included (as on the list behind that number).
@@ -143,14 +145,11 @@ pub async fn overview(state: &AppState, caller: &CurrentUser) -> Result<TeamOver
     if !caller.role.is_manager() {
         return Err(AppError::NotFound);
     }
-    let people = team_people(state, caller).await?;
+    let managed = managed_teams(state, caller).await?;
+    let people = team_people(state, &managed).await?;
     // The manager's scope (`young_people::scope`): everyone in the teams they manage.
     let everyone = caller.role == Role::SeniorManager;
-    let teams: Vec<String> = managed_teams(state, caller)
-        .await?
-        .into_iter()
-        .map(|t| t.id)
-        .collect();
+    let teams: Vec<String> = managed.iter().map(|t| t.id.clone()).collect();
     let counts = counts_by_adviser(state, (!everyone).then_some(teams.as_slice())).await?;
     let advisers: Vec<(user::Model, String)> = people
         .into_iter()
@@ -207,6 +206,7 @@ pub async fn overview(state: &AppState, caller: &CurrentUser) -> Result<TeamOver
     }
     Ok(TeamOverview {
         rows,
+        teams: managed,
         awaiting_approval: count(counts.values().map(|c| c.2).sum()),
         overdue: counts.values().map(|c| c.1).sum(),
     })
@@ -418,17 +418,17 @@ pub async fn awaiting_allocation(
     })
 }
 
-/// For each of `team_ids` (the teams on one page of the awaiting-allocation list), the
+/// For each of `team_ids` (the teams on one page of the awaiting-allocation list) that is among
+/// the caller's `managed` teams, the
 /// practitioners who may be allocated there: its members and its manager, by name. One query
 /// each for the teams and their people, bounded by the page, never by the authority.
 pub async fn allocation_choices(
     state: &AppState,
-    caller: &CurrentUser,
+    managed: &[team::Model],
     team_ids: &[String],
 ) -> Result<HashMap<String, Vec<(String, String)>>, AppError> {
-    let in_reach: Vec<team::Model> = managed_teams(state, caller)
-        .await?
-        .into_iter()
+    let in_reach: Vec<&team::Model> = managed
+        .iter()
         .filter(|t| team_ids.contains(&t.id))
         .collect();
     let managers: HashMap<String, String> = in_reach

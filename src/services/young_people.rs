@@ -135,20 +135,41 @@ pub async fn late_allocations(
     caller: &CurrentUser,
 ) -> Result<std::collections::HashMap<String, (NaiveDate, NaiveDate)>, AppError> {
     use crate::entities::milestone;
-    let in_scope = Query::select()
-        .column(young_person::Column::Id)
+    use sea_orm::{ConnectionTrait, JoinType};
+    // Driven from the young people in scope (their adviser or team index), each probing the
+    // milestones' (young person, code) index: filtering the milestones by code first would read
+    // every PA_ALLOCATED row in the authority.
+    let q = Query::select()
+        .column((milestone::Entity, milestone::Column::YoungPersonId))
+        .column((milestone::Entity, milestone::Column::Due))
+        .column((milestone::Entity, milestone::Column::DoneOn))
         .from(young_person::Entity)
+        .join(
+            JoinType::InnerJoin,
+            milestone::Entity,
+            Condition::all()
+                .add(
+                    Expr::col((milestone::Entity, milestone::Column::YoungPersonId))
+                        .equals((young_person::Entity, young_person::Column::Id)),
+                )
+                .add(Expr::col((milestone::Entity, milestone::Column::Code)).eq("PA_ALLOCATED")),
+        )
         .cond_where(scope(caller))
+        .and_where(
+            Expr::col((milestone::Entity, milestone::Column::DoneOn))
+                .gt(Expr::col((milestone::Entity, milestone::Column::Due))),
+        )
         .to_owned();
-    Ok(milestone::Entity::find()
-        .filter(milestone::Column::Code.eq("PA_ALLOCATED"))
-        .filter(Expr::col(milestone::Column::DoneOn).gt(Expr::col(milestone::Column::Due)))
-        .filter(milestone::Column::YoungPersonId.in_subquery(in_scope))
-        .all(&state.db)
-        .await?
-        .into_iter()
-        .filter_map(|m| m.done_on.map(|d| (m.young_person_id, (m.due, d))))
-        .collect())
+    let mut out = std::collections::HashMap::new();
+    for row in state.db.query_all(&q).await? {
+        let id: String = row.try_get_by_index(0)?;
+        let due: NaiveDate = row.try_get_by_index(1)?;
+        let done: Option<NaiveDate> = row.try_get_by_index(2)?;
+        if let Some(done) = done {
+            out.insert(id, (due, done));
+        }
+    }
+    Ok(out)
 }
 
 pub fn status_label(code: &str) -> &'static str {

@@ -123,6 +123,7 @@ pub async fn team(
     }
     let team::TeamOverview {
         rows,
+        teams,
         awaiting_approval,
         overdue,
     } = team::overview(&state, &user).await?;
@@ -134,8 +135,8 @@ pub async fn team(
         .collect::<std::collections::BTreeSet<_>>()
         .into_iter()
         .collect();
-    let choices = team::allocation_choices(&state, &user, &team_ids).await?;
-    let many_teams = team::managed_teams(&state, &user).await?.len() > 1;
+    let choices = team::allocation_choices(&state, &teams, &team_ids).await?;
+    let many_teams = teams.len() > 1;
     // After an allocation from this list: who went to whom (read in the caller's scope).
     let notice = match q.allocated.as_deref() {
         Some(id) => match young_people::in_scope(&state, &user, id).await {
