@@ -107,6 +107,25 @@ pub struct Override {
     pub reason: String,
 }
 
+/// Where a milestone due on `due` stands on `as_of` (RULES.md section 2): done once done, overdue
+/// after its due date, due soon within `due_soon_days`, else upcoming.
+pub fn state_on(
+    due: NaiveDate,
+    done_on: Option<NaiveDate>,
+    as_of: NaiveDate,
+    due_soon_days: u32,
+) -> MilestoneState {
+    if done_on.is_some() {
+        MilestoneState::Done
+    } else if as_of > due {
+        MilestoneState::Overdue
+    } else if (due - as_of).num_days() <= i64::from(due_soon_days) {
+        MilestoneState::DueSoon
+    } else {
+        MilestoneState::Upcoming
+    }
+}
+
 /// Everything the engine needs.
 #[derive(Debug, Clone, Copy)]
 pub struct TimelineInput<'a> {
@@ -802,15 +821,7 @@ fn finish(d: Draft, input: &TimelineInput, eligibility: Option<NaiveDate>) -> Mi
             }
         }
     }
-    let state = if d.done_on.is_some() {
-        MilestoneState::Done
-    } else if as_of > due {
-        MilestoneState::Overdue
-    } else if (due - as_of).num_days() <= i64::from(p.due_soon_days) {
-        MilestoneState::DueSoon
-    } else {
-        MilestoneState::Upcoming
-    };
+    let state = state_on(due, d.done_on, as_of, p.due_soon_days);
     let escalated = state == MilestoneState::Overdue
         && as_of
             > input

@@ -51,13 +51,6 @@ struct Item {
     line: Line,
 }
 
-impl Item {
-    /// For a young person waiting for a personal adviser.
-    fn awaiting(&self) -> bool {
-        self.line.awaiting
-    }
-}
-
 /// Who is who: people, their managers, and the senior managers above teams.
 struct Directory {
     users: HashMap<String, user::Model>,
@@ -655,7 +648,7 @@ async fn digests(
             && !it.return_interview
             && !done.contains(&it.responsible)
         {
-            if it.awaiting() {
+            if it.line.awaiting {
                 &mut waiting
             } else {
                 &mut overdue

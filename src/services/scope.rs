@@ -60,6 +60,13 @@ pub async fn managed_teams(
     Ok(q.all(&state.db).await?)
 }
 
+/// Whether a practitioner works in a team: a member of it, or its manager. Who may be allocated
+/// a young person in that team, and whether an allocation keeps the young person's team.
+pub fn works_in(user: &user::Model, team: &team::Model) -> bool {
+    user.team_id.as_deref() == Some(team.id.as_str())
+        || team.manager_id.as_deref() == Some(user.id.as_str())
+}
+
 /// The team a practitioner's young people belong to: the team they manage, else their own team.
 pub async fn home_team<C: sea_orm::ConnectionTrait>(
     db: &C,

@@ -379,7 +379,7 @@ pub async fn awaiting_allocation(
         .map(|t| (t.id, t.name))
         .collect();
     let today = state.clock.today();
-    let soon = i64::from(state.config.policy.due_soon_days);
+    let soon = state.config.policy.due_soon_days;
     let items = people
         .into_iter()
         .map(|p| {
@@ -396,15 +396,10 @@ pub async fn awaiting_allocation(
                 days_waiting: (today - added_on).num_days().max(0),
                 adviser_due: m.map(|m| m.due),
                 adviser_due_state: m.map(|m| {
-                    if m.done_on.is_some() {
-                        "done".to_string()
-                    } else if m.due < today {
-                        "overdue".to_string()
-                    } else if m.due <= today + chrono::Duration::days(soon) {
-                        "due_soon".to_string()
-                    } else {
-                        "upcoming".to_string()
-                    }
+                    crate::services::timeline::state_code(crate::domain::timeline::state_on(
+                        m.due, m.done_on, today, soon,
+                    ))
+                    .to_string()
                 }),
                 young_person_id: p.id,
             }
@@ -431,38 +426,27 @@ pub async fn allocation_choices(
         .iter()
         .filter(|t| team_ids.contains(&t.id))
         .collect();
-    let managers: HashMap<String, String> = in_reach
-        .iter()
-        .filter_map(|t| t.manager_id.clone().map(|m| (m, t.id.clone())))
-        .collect();
+    let managers = in_reach.iter().filter_map(|t| t.manager_id.clone());
     let people = user::Entity::find()
         .filter(user::Column::Disabled.eq(false))
         .filter(user::Column::Role.is_in(["adviser", "manager"]))
         .filter(
             sea_orm::Condition::any()
                 .add(user::Column::TeamId.is_in(in_reach.iter().map(|t| t.id.clone())))
-                .add(user::Column::Id.is_in(managers.keys().cloned())),
+                .add(user::Column::Id.is_in(managers)),
         )
         .order_by_asc(user::Column::Name)
         .all(&state.db)
         .await?;
-    let mut out: HashMap<String, Vec<(String, String)>> = HashMap::new();
-    for u in people {
-        let mut teams: Vec<&String> = vec![];
-        if let Some(t) = u.team_id.as_ref().filter(|t| team_ids.contains(t)) {
-            teams.push(t);
-        }
-        if let Some(t) = managers
-            .get(&u.id)
-            .filter(|t| Some(*t) != u.team_id.as_ref())
-        {
-            teams.push(t);
-        }
-        for t in teams {
-            out.entry(t.clone())
-                .or_default()
-                .push((u.id.clone(), u.name.clone()));
-        }
-    }
-    Ok(out)
+    Ok(in_reach
+        .iter()
+        .map(|t| {
+            let names = people
+                .iter()
+                .filter(|u| crate::services::scope::works_in(u, t))
+                .map(|u| (u.id.clone(), u.name.clone()))
+                .collect();
+            (t.id.clone(), names)
+        })
+        .collect())
 }

@@ -343,7 +343,7 @@ pub fn validate_details(d: &PersonDetails, today: NaiveDate) -> Vec<FieldError> 
     e
 }
 
-/// Whether a practitioner works in a team: a member of it, or its manager.
+/// Whether a practitioner works in the team `team_id` names (see [`scope::works_in`]).
 async fn in_team<C: sea_orm::ConnectionTrait>(
     db: &C,
     user: &user::Model,
@@ -352,13 +352,10 @@ async fn in_team<C: sea_orm::ConnectionTrait>(
     let Some(t) = team_id else {
         return Ok(false);
     };
-    if user.team_id.as_deref() == Some(t) {
-        return Ok(true);
-    }
     Ok(team::Entity::find_by_id(t.to_string())
         .one(db)
         .await?
-        .is_some_and(|x| x.manager_id.as_deref() == Some(&user.id)))
+        .is_some_and(|t| crate::services::scope::works_in(user, &t)))
 }
 
 /// The team a new young person joins. An adviser's is their own team; a manager chooses one of
@@ -932,13 +929,15 @@ pub async fn team_advisers(
     let Some(team_id) = team_id else {
         return Ok(all);
     };
-    let manager = team::Entity::find_by_id(team_id.to_string())
+    let Some(team) = team::Entity::find_by_id(team_id.to_string())
         .one(&state.db)
         .await?
-        .and_then(|t| t.manager_id);
+    else {
+        return Ok(vec![]);
+    };
     Ok(all
         .into_iter()
-        .filter(|u| u.team_id.as_deref() == Some(team_id) || manager.as_deref() == Some(&u.id))
+        .filter(|u| crate::services::scope::works_in(u, &team))
         .collect())
 }
 

@@ -41,7 +41,7 @@ pub fn router() -> Router<AppState> {
 type Values = Vec<(String, String)>;
 
 fn fmt(d: chrono::NaiveDate) -> String {
-    d.format("%-d %B %Y").to_string()
+    crate::views::date(d)
 }
 
 fn opt_fmt(d: Option<chrono::NaiveDate>) -> String {
@@ -350,7 +350,7 @@ async fn show_page(
         },
         decided: p
             .decided_at
-            .map(|d| format!("Decided on {}", d.format("%-d %B %Y"))),
+            .map(|d| format!("Decided on {}", crate::views::date(d.date_naive()))),
         decision: p.decision.clone(),
         decision_heading: if p.status == "returned" {
             "What needs to change"
