@@ -3,13 +3,12 @@
 //! stays visible after the work is done (Ofsted found advisers allocated at about 17½ in Barnet).
 
 use axum::http::{Method, StatusCode};
-use chrono::{Datelike, Duration, NaiveDate, TimeZone, Utc};
+use chrono::{Datelike, Duration, NaiveDate};
 use pathway::clock::Clock;
 use pathway::domain::timeline::MilestoneCode;
-use pathway::jobs::outbox::{Mailer, Worker};
-use pathway::jobs::reminders;
 use serde_json::{Value, json};
 
+use crate::reminders::{at, tick_and_send};
 use crate::support::TestApp;
 use crate::support::mail::{MailServer, free_port};
 
@@ -40,27 +39,7 @@ async fn add(
     if let (Some(b), Some(e)) = (body.as_object_mut(), extra.as_object()) {
         b.extend(e.clone());
     }
-    let res = app
-        .api(
-            Method::POST,
-            "/api/v1/young-people",
-            Some(token),
-            Some(body),
-        )
-        .await;
-    assert_eq!(res.status, StatusCode::CREATED, "{}", res.body);
-    let id = res.json()["id"].as_str().unwrap().to_string();
-    let fourteenth = NaiveDate::from_ymd_opt(dob.year() + 14, dob.month(), dob.day()).unwrap();
-    let res = app
-        .api(
-            Method::POST,
-            &format!("/api/v1/young-people/{id}/history"),
-            Some(token),
-            Some(json!({"type": "episode", "start_date": fourteenth, "legal_basis": "s31 care order"})),
-        )
-        .await;
-    assert_eq!(res.status, StatusCode::CREATED, "{}", res.body);
-    id
+    app.add_in_care_from_14(token, body, "s31 care order").await
 }
 
 async fn allocate(
@@ -124,25 +103,6 @@ async fn status_of(app: &TestApp, token: &str, id: &str) -> StatusCode {
     .status
 }
 
-async fn milestone(app: &TestApp, token: &str, id: &str, code: &str) -> Value {
-    let t = app
-        .api(
-            Method::GET,
-            &format!("/api/v1/young-people/{id}/timeline"),
-            Some(token),
-            None,
-        )
-        .await
-        .json();
-    t["milestones"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|m| m["code"] == code)
-        .unwrap_or_else(|| panic!("{code} in {t}"))
-        .clone()
-}
-
 #[tokio::test]
 async fn a_manager_sees_who_waits_for_an_adviser_and_allocates_in_one_step() {
     let app = TestApp::new().await;
@@ -202,7 +162,7 @@ async fn a_manager_sees_who_waits_for_an_adviser_and_allocates_in_one_step() {
     let row = &list[ava_at];
     assert_eq!(row["age"], 15);
     assert_eq!(row["days_waiting"], 0);
-    let due = milestone(&app, &manager, &ava, "PA_ALLOCATED").await;
+    let due = app.milestone(&manager, &ava, "PA_ALLOCATED").await;
     assert_eq!(row["adviser_due"], due["due"], "the PA_ALLOCATED due date");
     assert!(
         matches!(
@@ -317,7 +277,7 @@ async fn a_manager_sees_who_waits_for_an_adviser_and_allocates_in_one_step() {
     assert_eq!(alloc["user_id"], priya_id.as_str());
     assert_eq!(alloc["reason"], "Referred by the children in care team");
     assert_eq!(
-        milestone(&app, &priya, &ava, "PA_ALLOCATED").await["days_late"],
+        app.milestone(&priya, &ava, "PA_ALLOCATED").await["days_late"],
         0,
         "allocated before the due date"
     );
@@ -468,19 +428,6 @@ async fn a_manager_sees_who_waits_for_an_adviser_and_allocates_in_one_step() {
     );
 }
 
-fn at(day: NaiveDate, hour: u32) -> chrono::DateTime<Utc> {
-    Utc.from_utc_datetime(&day.and_hms_opt(hour, 0, 0).unwrap())
-}
-
-async fn tick_and_send(app: &TestApp) {
-    reminders::tick(&app.state).await.expect("tick");
-    let mailer = Mailer::from_config(&app.state.config.mail).expect("mailer");
-    Worker::new(app.state.clone(), std::sync::Arc::new(mailer), "t")
-        .run_until_idle()
-        .await
-        .expect("send");
-}
-
 #[tokio::test]
 async fn an_unallocated_young_persons_reminders_reach_the_team_manager_and_the_digest_says_so() {
     let mail = MailServer::start(free_port()).await;
@@ -502,7 +449,7 @@ async fn an_unallocated_young_persons_reminders_reach_the_team_manager_and_the_d
         json!({}),
     )
     .await;
-    let due: NaiveDate = milestone(&app, &manager, &eve, "PA_ALLOCATED").await["due"]
+    let due: NaiveDate = app.milestone(&manager, &eve, "PA_ALLOCATED").await["due"]
         .as_str()
         .unwrap()
         .parse()
@@ -599,13 +546,13 @@ async fn a_late_allocation_shows_how_late_on_the_record_the_list_and_the_api() {
         json!({}),
     )
     .await;
-    let pa = milestone(&app, &manager, &gus, "PA_ALLOCATED").await;
+    let pa = app.milestone(&manager, &gus, "PA_ALLOCATED").await;
     assert_eq!(pa["state"], "overdue", "{pa}");
     assert!(pa["days_late"].is_null(), "not done: no lateness yet");
     let due: NaiveDate = pa["due"].as_str().unwrap().parse().unwrap();
     let res = allocate(&app, &manager, &gus, json!({"adviser_id": priya_id})).await;
     assert_eq!(res.status, StatusCode::OK, "{}", res.body);
-    let pa = milestone(&app, &manager, &gus, "PA_ALLOCATED").await;
+    let pa = app.milestone(&manager, &gus, "PA_ALLOCATED").await;
     assert_eq!(pa["state"], "done");
     assert_eq!(
         pa["days_late"],

@@ -29,12 +29,12 @@ async fn rows(app: &TestApp) -> Vec<email_outbox::Model> {
         .expect("outbox")
 }
 
-fn at(day: NaiveDate, hour: u32) -> chrono::DateTime<Utc> {
+pub(crate) fn at(day: NaiveDate, hour: u32) -> chrono::DateTime<Utc> {
     Utc.from_utc_datetime(&day.and_hms_opt(hour, 0, 0).unwrap())
 }
 
 /// Runs one scheduler tick and sends everything due.
-async fn tick_and_send(app: &TestApp) {
+pub(crate) async fn tick_and_send(app: &TestApp) {
     reminders::tick(&app.state).await.expect("tick");
     worker(app, "t").run_until_idle().await.expect("send");
 }
@@ -66,49 +66,22 @@ async fn create_person(
     given: &str,
     dob: NaiveDate,
 ) -> String {
-    let res = app
-        .api(
-            Method::POST,
-            "/api/v1/young-people",
-            Some(token),
-            Some(json!({
-                "local_id": local, "given_name": given, "family_name": "Quinn", "date_of_birth": dob
-            })),
-        )
-        .await;
-    assert_eq!(res.status, StatusCode::CREATED, "{}", res.body);
-    let id = res.json()["id"].as_str().unwrap().to_string();
-    let fourteenth = dob.with_year(dob.year() + 14).unwrap();
-    let res = app
-        .api(
-            Method::POST,
-            &format!("/api/v1/young-people/{id}/history"),
-            Some(token),
-            Some(json!({"type": "episode", "start_date": fourteenth, "legal_basis": "s20 accommodated"})),
-        )
-        .await;
-    assert_eq!(res.status, StatusCode::CREATED, "{}", res.body);
-    id
+    app.add_in_care_from_14(
+        token,
+        json!({
+            "local_id": local, "given_name": given, "family_name": "Quinn", "date_of_birth": dob
+        }),
+        "s20 accommodated",
+    )
+    .await
 }
 
 async fn due_of(app: &TestApp, token: &str, id: &str, code: &str) -> NaiveDate {
-    let t = app
-        .api(
-            Method::GET,
-            &format!("/api/v1/young-people/{id}/timeline"),
-            Some(token),
-            None,
-        )
-        .await
-        .json();
-    let m = t["milestones"]
-        .as_array()
+    app.milestone(token, id, code).await["due"]
+        .as_str()
         .unwrap()
-        .iter()
-        .find(|m| m["code"] == code)
-        .unwrap_or_else(|| panic!("{code} in {t}"))
-        .clone();
-    m["due"].as_str().unwrap().parse().unwrap()
+        .parse()
+        .unwrap()
 }
 
 fn new_since(mail: &MailServer, mark: usize) -> Vec<Received> {

@@ -207,6 +207,65 @@ impl TestApp {
         self.send(req, "198.51.100.7").await
     }
 
+    /// One milestone (by code) of a young person's timeline today, as the API gives it.
+    pub async fn milestone(&self, token: &str, id: &str, code: &str) -> serde_json::Value {
+        let t = self
+            .api(
+                Method::GET,
+                &format!("/api/v1/young-people/{id}/timeline"),
+                Some(token),
+                None,
+            )
+            .await
+            .json();
+        t["milestones"]
+            .as_array()
+            .expect("milestones")
+            .iter()
+            .find(|m| m["code"] == code)
+            .unwrap_or_else(|| panic!("{code} in {t}"))
+            .clone()
+    }
+
+    /// Adds a young person (`body`, as the API takes it) and a care episode from their 14th
+    /// birthday on `legal_basis`, so that they are eligible from 16 (CA 1989 Sch 2 para 19B).
+    pub async fn add_in_care_from_14(
+        &self,
+        token: &str,
+        body: serde_json::Value,
+        legal_basis: &str,
+    ) -> String {
+        use chrono::Datelike;
+        let dob: chrono::NaiveDate = body["date_of_birth"]
+            .as_str()
+            .expect("date_of_birth")
+            .parse()
+            .expect("an ISO date");
+        let res = self
+            .api(
+                Method::POST,
+                "/api/v1/young-people",
+                Some(token),
+                Some(body),
+            )
+            .await;
+        assert_eq!(res.status, StatusCode::CREATED, "{}", res.body);
+        let id = res.json()["id"].as_str().expect("id").to_string();
+        let fourteenth = dob.with_year(dob.year() + 14).expect("a 14th birthday");
+        let res = self
+            .api(
+                Method::POST,
+                &format!("/api/v1/young-people/{id}/history"),
+                Some(token),
+                Some(serde_json::json!({
+                    "type": "episode", "start_date": fourteenth, "legal_basis": legal_basis
+                })),
+            )
+            .await;
+        assert_eq!(res.status, StatusCode::CREATED, "{}", res.body);
+        id
+    }
+
     /// The id of a demo young person by their local identifier.
     pub async fn young_person_id(&self, local_id: &str) -> String {
         use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
