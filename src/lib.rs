@@ -14,6 +14,7 @@ pub mod db;
 pub mod domain;
 pub mod entities;
 pub mod error;
+pub mod input;
 pub mod jobs;
 pub mod mail;
 pub mod routes;

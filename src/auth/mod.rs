@@ -68,3 +68,31 @@ impl Role {
         !matches!(self, Role::None)
     }
 }
+
+/// An email address and password, as the sign-in page and the token endpoint both take them.
+/// Too long is treated like wrong (no hashing of megabytes), and neither says which was wrong.
+#[derive(Debug, Clone, Default, serde::Deserialize, utoipa::ToSchema, validator::Validate)]
+pub struct Credentials {
+    #[serde(default)]
+    #[validate(
+        custom(
+            function = "crate::input::not_blank",
+            message = "Enter your email address"
+        ),
+        length(max = 200)
+    )]
+    #[schema(required = true, min_length = 1, max_length = 200)]
+    pub email: String,
+    #[serde(default)]
+    #[validate(
+        custom(function = "crate::input::not_empty", message = "Enter your password"),
+        length(max = 1000)
+    )]
+    #[schema(required = true, min_length = 1, max_length = 1000)]
+    pub password: String,
+}
+
+impl crate::input::Labels for Credentials {
+    const LABELS: &'static [(&'static str, &'static str)] =
+        &[("email", "Email address"), ("password", "Password")];
+}

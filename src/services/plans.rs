@@ -12,6 +12,7 @@ use crate::domain::plan::{
 };
 use crate::entities::{plan as plan_entity, timeline_event, young_person};
 use crate::error::{AppError, FieldError};
+use crate::input;
 use crate::services::audit::{self, RequestMeta, Target};
 use crate::services::young_people::scope;
 use crate::state::AppState;
@@ -486,6 +487,27 @@ pub async fn submit(
     .await
 }
 
+/// A manager's decision on a submitted plan: the page's form and the API's body. Approving needs
+/// the rationale, returning the comments.
+#[derive(Debug, Clone, Default, serde::Deserialize, utoipa::ToSchema, validator::Validate)]
+pub struct Decision {
+    /// Why the plan is approved.
+    #[serde(default)]
+    #[validate(length(max = 10000), custom(function = "input::lines"))]
+    #[schema(max_length = 10000)]
+    pub rationale: String,
+    /// What needs to change.
+    #[serde(default)]
+    #[validate(length(max = 10000), custom(function = "input::lines"))]
+    #[schema(max_length = 10000)]
+    pub comments: String,
+}
+
+impl input::Labels for Decision {
+    const LABELS: &'static [(&'static str, &'static str)] =
+        &[("rationale", "The rationale"), ("comments", "The comments")];
+}
+
 /// A manager approves a submitted plan, with a rationale. The previous approved version is
 /// superseded, and the timeline records the plan (PATHWAY_PLAN) or the review (PLAN_REVIEW), and
 /// the needs assessment's completion (NEEDS_ASSESSMENT, ASSESSMENT_UPDATE).
@@ -493,12 +515,14 @@ pub async fn approve(
     state: &AppState,
     caller: &CurrentUser,
     plan_id: &str,
-    rationale: &str,
+    decision: &Decision,
     meta: &RequestMeta,
 ) -> Result<plan_entity::Model, AppError> {
     if !caller.role.is_manager() {
         return Err(AppError::Forbidden);
     }
+    input::check(decision)?;
+    let rationale = decision.rationale.as_str();
     if rationale.trim().is_empty() {
         return Err(AppError::Validation(vec![FieldError::new(
             "rationale",
@@ -529,12 +553,14 @@ pub async fn return_for_changes(
     state: &AppState,
     caller: &CurrentUser,
     plan_id: &str,
-    comments: &str,
+    decision: &Decision,
     meta: &RequestMeta,
 ) -> Result<plan_entity::Model, AppError> {
     if !caller.role.is_manager() {
         return Err(AppError::Forbidden);
     }
+    input::check(decision)?;
+    let comments = decision.comments.as_str();
     if comments.trim().is_empty() {
         return Err(AppError::Validation(vec![FieldError::new(
             "comments",

@@ -5,15 +5,45 @@ use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, QueryOrde
 use crate::auth::{Role, password, session};
 use crate::entities::{team, user};
 use crate::error::{AppError, FieldError};
+use crate::input::{self, Labels};
 use crate::state::AppState;
 
+/// A new member of staff, as an administrator enters them.
+#[derive(Debug, Clone, validator::Validate)]
 pub struct NewUser {
+    #[validate(
+        custom(function = "input::not_blank", message = "Enter an email address"),
+        length(max = 200),
+        custom(function = "input::email")
+    )]
     pub email: String,
+    #[validate(
+        custom(
+            function = "input::not_blank",
+            message = "Enter the person's full name"
+        ),
+        length(max = 200),
+        custom(function = "input::one_line")
+    )]
     pub name: String,
+    #[validate(custom(function = "new_password"))]
     pub password: String,
     pub role: Role,
     pub is_admin: bool,
     pub team_id: Option<String>,
+}
+
+impl Labels for NewUser {
+    const LABELS: &'static [(&'static str, &'static str)] = &[
+        ("name", "Full name"),
+        ("email", "Email address"),
+        ("password", "Password"),
+    ];
+}
+
+fn new_password(pw: &str) -> Result<(), validator::ValidationError> {
+    password::check_new_password(pw)
+        .map_err(|m| validator::ValidationError::new("password").with_message(m.into()))
 }
 
 pub fn normalise_email(email: &str) -> String {
@@ -21,24 +51,10 @@ pub fn normalise_email(email: &str) -> String {
 }
 
 pub fn validate_new_user(u: &NewUser) -> Vec<FieldError> {
-    let mut errors = vec![];
-    let email = normalise_email(&u.email);
-    let at = email.find('@');
-    if email.is_empty() {
-        errors.push(FieldError::new("email", "Enter an email address"));
-    } else if !matches!(at, Some(i) if i > 0 && i < email.len() - 1) || email.contains(' ') {
-        errors.push(FieldError::new(
-            "email",
-            "Enter an email address in the correct format, like name@example.org",
-        ));
+    match input::check(u) {
+        Err(AppError::Validation(errors)) => errors,
+        _ => vec![],
     }
-    if u.name.trim().is_empty() {
-        errors.push(FieldError::new("name", "Enter the person's full name"));
-    }
-    if let Err(m) = password::check_new_password(&u.password) {
-        errors.push(FieldError::new("password", m));
-    }
-    errors
 }
 
 pub async fn create(state: &AppState, u: NewUser) -> Result<user::Model, AppError> {
@@ -191,18 +207,35 @@ pub async fn team_name(
 
 /// How someone wants reminders before a due date: `immediate` (one email each) or `digest`
 /// (gathered into the daily digest). Audited.
+/// How someone wants reminders before a due date: each on its own, or in the morning digest.
+#[derive(Debug, Clone, Default, serde::Deserialize, validator::Validate)]
+pub struct ReminderChoice {
+    #[serde(default)]
+    #[validate(custom(function = "delivery"))]
+    pub delivery: String,
+}
+
+impl Labels for ReminderChoice {
+    const LABELS: &'static [(&'static str, &'static str)] = &[("delivery", "Reminders")];
+}
+
+fn delivery(d: &str) -> Result<(), validator::ValidationError> {
+    if matches!(d, "immediate" | "digest") {
+        Ok(())
+    } else {
+        Err(validator::ValidationError::new("delivery")
+            .with_message("Select how you want reminders before a due date".into()))
+    }
+}
+
 pub async fn set_reminder_delivery(
     state: &AppState,
     who: &user::Model,
-    delivery: &str,
+    choice: &ReminderChoice,
     meta: &crate::services::audit::RequestMeta,
 ) -> Result<(), AppError> {
-    if !matches!(delivery, "immediate" | "digest") {
-        return Err(AppError::Validation(vec![FieldError::new(
-            "delivery",
-            "Select how you want reminders before a due date",
-        )]));
-    }
+    input::check(choice)?;
+    let delivery = choice.delivery.as_str();
     let mut am: user::ActiveModel = who.clone().into();
     am.reminder_delivery = Set(delivery.to_string());
     am.updated_at = Set(state.clock.now());

@@ -1,23 +1,15 @@
 use axum::Json;
 use axum::extract::State;
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 use utoipa::ToSchema;
 
 use super::ApiJson;
 use crate::auth::jwt::TokenKind;
-use crate::auth::{ApiUser, Role};
-use crate::error::{ApiError, ApiResult, AppError, FieldError};
+use crate::auth::{ApiUser, Credentials, Role};
+use crate::error::{ApiError, ApiResult, AppError};
 use crate::services::audit::RequestMeta;
 use crate::services::auth::{LoginFailure, login};
 use crate::state::AppState;
-
-#[derive(Deserialize, ToSchema)]
-pub struct TokenRequest {
-    #[serde(default)]
-    pub email: String,
-    #[serde(default)]
-    pub password: String,
-}
 
 #[derive(Serialize, ToSchema)]
 pub struct TokenResponse {
@@ -30,7 +22,7 @@ pub struct TokenResponse {
 
 /// Exchange an email and password for a bearer token.
 #[utoipa::path(post, path = "/api/v1/auth/token", tag = "auth",
-    request_body = TokenRequest,
+    request_body = Credentials,
     responses(
         (status = 200, description = "A bearer token", body = TokenResponse),
         (status = 401, description = "The email address or password is not correct"),
@@ -40,18 +32,9 @@ pub struct TokenResponse {
 pub async fn token(
     State(state): State<AppState>,
     meta: RequestMeta,
-    ApiJson(req): ApiJson<TokenRequest>,
+    ApiJson(req): ApiJson<Credentials>,
 ) -> ApiResult<Json<TokenResponse>> {
-    let mut missing = vec![];
-    if req.email.trim().is_empty() {
-        missing.push(FieldError::new("email", "Enter your email address"));
-    }
-    if req.password.is_empty() {
-        missing.push(FieldError::new("password", "Enter your password"));
-    }
-    if !missing.is_empty() {
-        return Err(ApiError(AppError::Validation(missing)));
-    }
+    crate::input::check(&req)?;
     match login(&state, &req.email, &req.password, TokenKind::Api, &meta).await? {
         Ok(done) => Ok(Json(TokenResponse {
             access_token: done.session.token,

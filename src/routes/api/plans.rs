@@ -178,47 +178,37 @@ pub async fn submit(
     Ok(Json(plans::submit(&state, &u, &id, &meta).await?.into()))
 }
 
-#[derive(Deserialize, ToSchema)]
-pub struct Decision {
-    #[serde(default)]
-    pub rationale: String,
-    #[serde(default)]
-    pub comments: String,
-}
-
 /// A manager approves a submitted plan with a rationale.
 #[utoipa::path(post, path = "/api/v1/plans/{id}/approve", tag = "plans", security(("bearer" = [])),
     params(("id" = String, Path, description = "The plan's id")),
-    request_body = Decision,
+    request_body = plans::Decision,
     responses((status = 200, body = PlanSummary), (status = 403, description = "Only a manager may approve"), (status = 409, description = "The plan is not waiting for approval")))]
 pub async fn approve(
     State(state): State<AppState>,
     ApiUser(u): ApiUser,
     meta: RequestMeta,
     Path(id): Path<String>,
-    ApiJson(d): ApiJson<Decision>,
+    ApiJson(d): ApiJson<plans::Decision>,
 ) -> ApiResult<Json<PlanSummary>> {
     Ok(Json(
-        plans::approve(&state, &u, &id, &d.rationale, &meta)
-            .await?
-            .into(),
+        plans::approve(&state, &u, &id, &d, &meta).await?.into(),
     ))
 }
 
 /// A manager returns a submitted plan for changes, with comments.
 #[utoipa::path(post, path = "/api/v1/plans/{id}/return", tag = "plans", security(("bearer" = [])),
     params(("id" = String, Path, description = "The plan's id")),
-    request_body = Decision,
+    request_body = plans::Decision,
     responses((status = 200, body = PlanSummary), (status = 403, description = "Only a manager may return a plan")))]
 pub async fn return_plan(
     State(state): State<AppState>,
     ApiUser(u): ApiUser,
     meta: RequestMeta,
     Path(id): Path<String>,
-    ApiJson(d): ApiJson<Decision>,
+    ApiJson(d): ApiJson<plans::Decision>,
 ) -> ApiResult<Json<PlanSummary>> {
     Ok(Json(
-        plans::return_for_changes(&state, &u, &id, &d.comments, &meta)
+        plans::return_for_changes(&state, &u, &id, &d, &meta)
             .await?
             .into(),
     ))

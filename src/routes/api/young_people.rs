@@ -225,22 +225,12 @@ pub async fn create(
     Ok((StatusCode::CREATED, Json(p.into())))
 }
 
-/// A manager's one-step allocation of a personal adviser.
-#[derive(Deserialize, ToSchema)]
-pub struct AllocateRequest {
-    /// A personal adviser (or the manager) in the young person's team.
-    pub adviser_id: String,
-    /// Kept in the allocation history; a standard reason when left out.
-    #[serde(default)]
-    pub reason: Option<String>,
-}
-
 /// Allocate a personal adviser in the young person's team (managers only). The allocation and its
 /// reason go into the allocation history and the timeline is worked out again.
 #[utoipa::path(post, path = "/api/v1/young-people/{id}/allocate", tag = "oversight",
     security(("bearer" = [])),
     params(("id" = String, Path, description = "The young person's id")),
-    request_body = AllocateRequest,
+    request_body = young_people::Allocate,
     responses((status = 200, body = TimelineResponse), (status = 404, description = "Not found, not in the caller's teams, or the caller is not a manager"),
         (status = 422, description = "The adviser is not in the young person's team")))]
 pub async fn allocate(
@@ -248,9 +238,9 @@ pub async fn allocate(
     ApiUser(u): ApiUser,
     meta: RequestMeta,
     Path(id): Path<String>,
-    ApiJson(body): ApiJson<AllocateRequest>,
+    ApiJson(body): ApiJson<young_people::Allocate>,
 ) -> ApiResult<Json<TimelineResponse>> {
-    let t = young_people::allocate(&state, &u, &id, &body.adviser_id, body.reason, &meta).await?;
+    let t = young_people::allocate(&state, &u, &id, body, &meta).await?;
     Ok(Json(timeline_json(&id, t)))
 }
 

@@ -33,12 +33,6 @@ pub struct SavedQuery {
     saved: Option<String>,
 }
 
-#[derive(Deserialize)]
-pub struct ReminderForm {
-    #[serde(default)]
-    delivery: String,
-}
-
 async fn page(
     state: &AppState,
     user: &crate::auth::CurrentUser,
@@ -88,11 +82,9 @@ pub async fn save_reminders(
     State(state): State<AppState>,
     WebUser(user): WebUser,
     meta: RequestMeta,
-    Form(form): Form<ReminderForm>,
+    Form(form): Form<crate::services::users::ReminderChoice>,
 ) -> Result<Response, AppError> {
-    match crate::services::users::set_reminder_delivery(&state, &user.user, &form.delivery, &meta)
-        .await
-    {
+    match crate::services::users::set_reminder_delivery(&state, &user.user, &form, &meta).await {
         Ok(()) => {}
         Err(AppError::Validation(errors)) => {
             let current = user.user.reminder_delivery.clone();

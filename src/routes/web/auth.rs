@@ -5,7 +5,6 @@ use axum::Form;
 use axum::extract::State;
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
-use serde::Deserialize;
 
 use super::render;
 use crate::auth::extract::MaybeWebUser;
@@ -90,37 +89,19 @@ pub async fn login_page(
     login_form(&state, nonce, String::new(), StatusCode::OK, None)
 }
 
-#[derive(Deserialize)]
-pub struct LoginForm {
-    #[serde(default)]
-    email: String,
-    #[serde(default)]
-    password: String,
-}
-
 pub async fn login_submit(
     State(state): State<AppState>,
     meta: RequestMeta,
     headers: axum::http::HeaderMap,
-    Form(form): Form<LoginForm>,
+    Form(form): Form<crate::auth::Credentials>,
 ) -> Result<Response, AppError> {
     let nonce = parse_cookies(&headers)
         .get(state.config.login_cookie_name())
         .cloned();
     let email = form.email.trim().to_string();
-    if email.is_empty() || form.password.is_empty() {
-        let msg = if email.is_empty() {
-            "Enter your email address"
-        } else {
-            "Enter your password"
-        };
-        return login_form(
-            &state,
-            nonce,
-            email,
-            StatusCode::UNPROCESSABLE_ENTITY,
-            Some(msg.into()),
-        );
+    if let Err(AppError::Validation(errors)) = crate::input::check(&form) {
+        let msg = errors.into_iter().next().map(|e| e.message);
+        return login_form(&state, nonce, email, StatusCode::UNPROCESSABLE_ENTITY, msg);
     }
     match login(&state, &email, &form.password, TokenKind::Browser, &meta).await? {
         Ok(done) => {

@@ -25,6 +25,9 @@ pub struct Field {
     pub choices: Vec<Choice>,
     pub error: Option<String>,
     pub autocomplete: &'static str,
+    /// Where the value goes in the struct the form is read into, when that is not `name`
+    /// (`actions[0].what` for the first action's "what").
+    pub path: Option<String>,
 }
 
 impl Field {
@@ -38,7 +41,13 @@ impl Field {
             choices: vec![],
             error: None,
             autocomplete: "off",
+            path: None,
         }
+    }
+    /// Reads this field into `path` of the struct (a row of a list, say).
+    pub fn at(mut self, path: impl Into<String>) -> Self {
+        self.path = Some(path.into());
+        self
     }
     pub fn hint(mut self, h: &str) -> Self {
         self.hint = Some(h.into());
@@ -156,6 +165,11 @@ impl FormPage {
         values: &[(String, String)],
     ) -> Result<axum::response::Response, crate::error::AppError> {
         use axum::response::IntoResponse;
+        name_errors(&self.fields, &mut self.errors);
+        // The summary lists the problems in the order of the fields on the page.
+        let position = |name: &str| self.fields.iter().position(|f| f.name == name);
+        self.errors
+            .sort_by_key(|e| position(&e.field).unwrap_or(usize::MAX));
         fill(&mut self.fields, values, &self.errors);
         let status = if self.errors.is_empty() {
             axum::http::StatusCode::OK
@@ -240,4 +254,45 @@ pub fn checked(values: &[(String, String)], name: &str) -> bool {
 
 pub fn opt(values: &[(String, String)], name: &str) -> Option<String> {
     Some(get(values, name)).filter(|s| !s.trim().is_empty())
+}
+
+/// Reads a submitted form into the struct the service takes (the same one a JSON client sends),
+/// using the page's own fields to know each one's shape, label and place in the struct. A value
+/// that cannot be read (a date that is not a real date, say) comes back as a message at its
+/// field.
+pub fn read<T: serde::de::DeserializeOwned>(
+    values: &[(String, String)],
+    fields: &[Field],
+    extra: &[(&str, &str)],
+) -> Result<T, Vec<FieldError>> {
+    use crate::input::{FormField, Shape};
+    let labels: Vec<&str> = fields
+        .iter()
+        .map(|f| f.label.trim_end_matches(" (optional)"))
+        .collect();
+    let shapes: Vec<FormField<'_>> = fields
+        .iter()
+        .zip(&labels)
+        .map(|(f, label)| FormField {
+            name: &f.name,
+            shape: match f.kind {
+                "checkbox" => Shape::Flag,
+                "checkboxes" => Shape::Many,
+                _ => Shape::Text,
+            },
+            label,
+            path: f.path.as_deref().unwrap_or(&f.name),
+        })
+        .collect();
+    crate::input::from_form(values, &shapes, extra)
+}
+
+/// Names each error by the page's field: a service names a row's field by its place in the
+/// struct (`actions[0].what`), the page by its form name (`action_0_what`).
+pub fn name_errors(fields: &[Field], errors: &mut [FieldError]) {
+    for e in errors.iter_mut() {
+        if let Some(f) = fields.iter().find(|f| f.path.as_deref() == Some(&e.field)) {
+            e.field = f.name.clone();
+        }
+    }
 }

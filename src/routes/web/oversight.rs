@@ -1,8 +1,6 @@
 //! Management oversight pages: decisions and informal guidance on a file, supervision, case
 //! audits and moderation, and the drill-down lists behind "My team".
 
-use std::collections::BTreeMap;
-
 use askama::Template;
 use axum::extract::{Path, Query, State};
 use axum::response::{Html, IntoResponse, Redirect, Response};
@@ -10,14 +8,13 @@ use axum::routing::{get, post};
 use axum::{Form, Router};
 use serde::Deserialize;
 
-use super::forms::{self, Field, FormPage, date_field as date, get as value, opt};
+use super::forms::{self, Field, FormPage, date_field as date};
 use super::render;
 use crate::auth::{CurrentUser, WebUser};
 use crate::error::{AppError, FieldError};
 use crate::services::audit::RequestMeta;
 use crate::services::oversight::{
-    self, AUDIT_AREAS, AreaGrade, CaseDiscussed, GRADES, NewAudit, NewAuditAction, NewModeration,
-    NewOversight, NewSupervision, OversightAction,
+    self, AUDIT_AREAS, GRADES, NewAudit, NewModeration, NewOversight, NewSupervision,
 };
 use crate::services::{team, users, young_people};
 use crate::state::AppState;
@@ -83,41 +80,32 @@ fn page(
     .respond(values)
 }
 
-fn action_fields(prefix: &str, n: usize) -> Vec<Field> {
+/// `n` rows of action fields, named `{prefix}{i}_what` on the page and read into
+/// `{path}actions[{i}].what`.
+fn action_fields(prefix: &str, path: &str, n: usize) -> Vec<Field> {
     let mut f = vec![];
     for i in 0..n {
         let k = i + 1;
-        f.push(Field::new(
-            &format!("{prefix}{i}_what"),
-            &format!("Action {k}: what (optional)"),
-            "text",
-        ));
-        f.push(Field::new(
-            &format!("{prefix}{i}_who"),
-            &format!("Action {k}: who"),
-            "text",
-        ));
-        f.push(date(
-            &format!("{prefix}{i}_by"),
-            &format!("Action {k}: by when"),
-        ));
+        let at = |field: &str| format!("{path}actions[{i}].{field}");
+        f.push(
+            Field::new(
+                &format!("{prefix}{i}_what"),
+                &format!("Action {k}: what (optional)"),
+                "text",
+            )
+            .at(at("what")),
+        );
+        f.push(
+            Field::new(
+                &format!("{prefix}{i}_who"),
+                &format!("Action {k}: who"),
+                "text",
+            )
+            .at(at("who")),
+        );
+        f.push(date(&format!("{prefix}{i}_by"), &format!("Action {k}: by when")).at(at("by_when")));
     }
     f
-}
-
-fn actions_from(
-    values: &Values,
-    prefix: &str,
-    n: usize,
-    errors: &mut Vec<FieldError>,
-) -> Vec<OversightAction> {
-    (0..n)
-        .map(|i| OversightAction {
-            what: value(values, &format!("{prefix}{i}_what")).trim().into(),
-            who: value(values, &format!("{prefix}{i}_who")).trim().into(),
-            by_when: forms::optional_date(values, &format!("{prefix}{i}_by"), "date", errors),
-        })
-        .collect()
 }
 
 // ----- oversight on a file ------------------------------------------------------------------
@@ -129,7 +117,7 @@ fn oversight_fields(kind: &str) -> Vec<Field> {
             "What guidance did you give?",
             "textarea",
         )];
-        f.extend(action_fields("action_", 1));
+        f.extend(action_fields("action_", "", 1));
         f
     } else {
         let mut f = vec![
@@ -142,7 +130,7 @@ fn oversight_fields(kind: &str) -> Vec<Field> {
                 "textarea",
             ),
         ];
-        f.extend(action_fields("action_", 3));
+        f.extend(action_fields("action_", "", 3));
         f
     }
 }
@@ -192,22 +180,13 @@ pub async fn oversight_submit(
     if !matches!(kind.as_str(), "decision" | "informal_guidance") {
         return Err(AppError::NotFound);
     }
-    let mut errors = vec![];
-    let n = if kind == "informal_guidance" { 1 } else { 3 };
-    let input = NewOversight {
-        kind: kind.clone(),
-        decision: value(&values, "decision"),
-        rationale: opt(&values, "rationale"),
-        reflection: opt(&values, "reflection"),
-        actions: actions_from(&values, "action_", n, &mut errors),
-    };
-    let result = if errors.is_empty() {
-        oversight::record(&state, &user, &id, input, &meta)
-            .await
-            .map(|_| ())
-    } else {
-        Err(AppError::Validation(errors))
-    };
+    let result =
+        match forms::read::<NewOversight>(&values, &oversight_fields(&kind), &[("kind", &kind)]) {
+            Ok(input) => oversight::record(&state, &user, &id, input, &meta)
+                .await
+                .map(|_| ()),
+            Err(errors) => Err(AppError::Validation(errors)),
+        };
     match result {
         Ok(()) => Ok(Redirect::to(&format!("/young-people/{id}#chronology")).into_response()),
         Err(AppError::Validation(errs)) => page(
@@ -273,14 +252,22 @@ async fn supervision_fields(state: &AppState, user: &CurrentUser) -> Result<Vec<
                 &format!("Case discussed {k}"),
                 "select",
             )
-            .owned_choices(yps.clone()),
+            .owned_choices(yps.clone())
+            .at(format!("cases[{i}].young_person_id")),
         );
-        f.push(Field::new(
-            &format!("case_{i}_decision"),
-            &format!("Case {k}: decision"),
-            "textarea",
+        f.push(
+            Field::new(
+                &format!("case_{i}_decision"),
+                &format!("Case {k}: decision"),
+                "textarea",
+            )
+            .at(format!("cases[{i}].decision")),
+        );
+        f.extend(action_fields(
+            &format!("case_{i}_action_"),
+            &format!("cases[{i}]."),
+            1,
         ));
-        f.extend(action_fields(&format!("case_{i}_action_"), 1));
     }
     Ok(f)
 }
@@ -316,57 +303,27 @@ pub async fn supervision_submit(
     if !user.role.is_manager() {
         return Err(AppError::NotFound);
     }
-    let mut errors = vec![];
-    let session_date =
-        forms::required_date(&values, "session_date", "date of the session", &mut errors);
-    let next_date = forms::optional_date(
-        &values,
-        "next_date",
-        "date of the next supervision",
-        &mut errors,
-    );
-    let cases = (0..CASE_ROWS)
-        .map(|i| CaseDiscussed {
-            young_person_id: value(&values, &format!("case_{i}_young_person_id")),
-            decision: value(&values, &format!("case_{i}_decision")),
-            actions: actions_from(&values, &format!("case_{i}_action_"), 1, &mut errors),
-        })
-        .collect();
-    let input = NewSupervision {
-        adviser_id: value(&values, "adviser_id"),
-        session_date,
-        format: value(&values, "format"),
-        reflection: value(&values, "reflection"),
-        challenge: value(&values, "challenge"),
-        wellbeing: opt(&values, "wellbeing"),
-        workload: opt(&values, "workload"),
-        next_date,
-        cases,
-    };
-    let result = if errors.is_empty() {
-        oversight::record_supervision(&state, &user, input, &meta).await
-    } else {
-        Err(AppError::Validation(errors))
+    let fields = supervision_fields(&state, &user).await?;
+    let result = match forms::read::<NewSupervision>(&values, &fields, &[]) {
+        Ok(input) => oversight::record_supervision(&state, &user, input, &meta).await,
+        Err(errors) => Err(AppError::Validation(errors)),
     };
     match result {
         Ok(s) => {
             Ok(Redirect::to(&format!("/advisers/{}/supervision", s.adviser_id)).into_response())
         }
-        Err(AppError::Validation(errs)) => {
-            let f = supervision_fields(&state, &user).await?;
-            page(
-                &user,
-                "",
-                "Record supervision",
-                None,
-                "/supervision/new".into(),
-                "/team".into(),
-                f,
-                &values,
-                errs,
-                "Save supervision",
-            )
-        }
+        Err(AppError::Validation(errs)) => page(
+            &user,
+            "",
+            "Record supervision",
+            None,
+            "/supervision/new".into(),
+            "/team".into(),
+            fields,
+            &values,
+            errs,
+            "Save supervision",
+        ),
         Err(e) => Err(e),
     }
 }
@@ -505,13 +462,17 @@ async fn audit_fields(
                 &format!("{label}: grade"),
                 "select",
             )
-            .choices(grades.clone()),
+            .choices(grades.clone())
+            .at(format!("grades.{area}.grade")),
         );
-        f.push(Field::new(
-            &format!("findings_{area}"),
-            &format!("{label}: findings"),
-            "textarea",
-        ));
+        f.push(
+            Field::new(
+                &format!("findings_{area}"),
+                &format!("{label}: findings"),
+                "textarea",
+            )
+            .at(format!("grades.{area}.findings")),
+        );
     }
     f.push(Field::new("summary", "Summary (optional)", "textarea"));
     let mut owners = vec![(String::new(), "Choose who owns it".to_string())];
@@ -523,23 +484,30 @@ async fn audit_fields(
     );
     for i in 0..AUDIT_ACTION_ROWS {
         let k = i + 1;
-        f.push(Field::new(
-            &format!("action_{i}_text"),
-            &format!("Action point {k} (optional)"),
-            "text",
-        ));
+        f.push(
+            Field::new(
+                &format!("action_{i}_text"),
+                &format!("Action point {k} (optional)"),
+                "text",
+            )
+            .at(format!("actions[{i}].text")),
+        );
         f.push(
             Field::new(
                 &format!("action_{i}_owner"),
                 &format!("Action point {k}: owner"),
                 "select",
             )
-            .owned_choices(owners.clone()),
+            .owned_choices(owners.clone())
+            .at(format!("actions[{i}].owner_id")),
         );
-        f.push(date(
-            &format!("action_{i}_due"),
-            &format!("Action point {k}: due"),
-        ));
+        f.push(
+            date(
+                &format!("action_{i}_due"),
+                &format!("Action point {k}: due"),
+            )
+            .at(format!("actions[{i}].due")),
+        );
     }
     Ok(f)
 }
@@ -582,55 +550,25 @@ pub async fn audit_submit(
         return Err(AppError::NotFound);
     }
     let p = young_people::get(&state, &user, &id, &meta).await?;
-    let mut errors = vec![];
-    let audit_date = forms::required_date(&values, "audit_date", "date of the audit", &mut errors);
-    let grades: BTreeMap<String, AreaGrade> = AUDIT_AREAS
-        .iter()
-        .map(|(a, _)| {
-            (
-                (*a).to_string(),
-                AreaGrade {
-                    grade: value(&values, &format!("grade_{a}")),
-                    findings: value(&values, &format!("findings_{a}")).trim().into(),
-                },
-            )
-        })
-        .collect();
-    let actions = (0..AUDIT_ACTION_ROWS)
-        .map(|i| NewAuditAction {
-            text: value(&values, &format!("action_{i}_text")),
-            owner_id: value(&values, &format!("action_{i}_owner")),
-            due: forms::optional_date(&values, &format!("action_{i}_due"), "due date", &mut errors),
-        })
-        .collect();
-    let input = NewAudit {
-        audit_date,
-        grades,
-        summary: opt(&values, "summary"),
-        actions,
-    };
-    let result = if errors.is_empty() {
-        oversight::create_audit(&state, &user, &id, input, &meta).await
-    } else {
-        Err(AppError::Validation(errors))
+    let fields = audit_fields(&state, &p).await?;
+    let result = match forms::read::<NewAudit>(&values, &fields, &[]) {
+        Ok(input) => oversight::create_audit(&state, &user, &id, input, &meta).await,
+        Err(errors) => Err(AppError::Validation(errors)),
     };
     match result {
         Ok(a) => Ok(Redirect::to(&format!("/audits/{}", a.id)).into_response()),
-        Err(AppError::Validation(errs)) => {
-            let f = audit_fields(&state, &p).await?;
-            page(
-                &user,
-                &young_people::display_name(&p),
-                "Audit this case",
-                None,
-                format!("/young-people/{id}/audits/new"),
-                format!("/young-people/{id}"),
-                f,
-                &values,
-                errs,
-                "Save audit",
-            )
-        }
+        Err(AppError::Validation(errs)) => page(
+            &user,
+            &young_people::display_name(&p),
+            "Audit this case",
+            None,
+            format!("/young-people/{id}/audits/new"),
+            format!("/young-people/{id}"),
+            fields,
+            &values,
+            errs,
+            "Save audit",
+        ),
         Err(e) => Err(e),
     }
 }
@@ -759,7 +697,8 @@ fn moderation_fields() -> Vec<Field> {
                 &format!("{label}: your grade"),
                 "select",
             )
-            .choices(grades.clone()),
+            .choices(grades.clone())
+            .at(format!("grades.{area}")),
         );
     }
     f.push(Field::new(
@@ -801,15 +740,11 @@ pub async fn moderate_submit(
     Path(id): Path<String>,
     Form(values): Form<Values>,
 ) -> Result<Response, AppError> {
-    let input = NewModeration {
-        agrees: value(&values, "agrees") == "yes",
-        grades: AUDIT_AREAS
-            .iter()
-            .map(|(a, _)| ((*a).to_string(), value(&values, &format!("grade_{a}"))))
-            .collect(),
-        reason: opt(&values, "reason"),
+    let result = match forms::read::<NewModeration>(&values, &moderation_fields(), &[]) {
+        Ok(input) => oversight::moderate(&state, &user, &id, input, &meta).await,
+        Err(errors) => Err(AppError::Validation(errors)),
     };
-    match oversight::moderate(&state, &user, &id, input, &meta).await {
+    match result {
         Ok(_) => Ok(Redirect::to(&format!("/audits/{id}")).into_response()),
         Err(AppError::Validation(errs)) => page(
             &user,

@@ -415,22 +415,14 @@ pub async fn submit(
     }
 }
 
-#[derive(Deserialize)]
-pub struct DecisionForm {
-    #[serde(default)]
-    rationale: String,
-    #[serde(default)]
-    comments: String,
-}
-
 pub async fn approve(
     State(state): State<AppState>,
     WebUser(user): WebUser,
     meta: RequestMeta,
     Path(id): Path<String>,
-    Form(f): Form<DecisionForm>,
+    Form(f): Form<plans::Decision>,
 ) -> Result<Response, AppError> {
-    match plans::approve(&state, &user, &id, &f.rationale, &meta).await {
+    match plans::approve(&state, &user, &id, &f, &meta).await {
         Ok(_) => Ok(Redirect::to(&format!("/plans/{id}?done=approved")).into_response()),
         Err(AppError::Validation(errs)) => {
             let loaded = plans::get(&state, &user, &id, &meta).await?;
@@ -446,9 +438,9 @@ pub async fn return_plan(
     WebUser(user): WebUser,
     meta: RequestMeta,
     Path(id): Path<String>,
-    Form(f): Form<DecisionForm>,
+    Form(f): Form<plans::Decision>,
 ) -> Result<Response, AppError> {
-    match plans::return_for_changes(&state, &user, &id, &f.comments, &meta).await {
+    match plans::return_for_changes(&state, &user, &id, &f, &meta).await {
         Ok(_) => Ok(Redirect::to(&format!("/plans/{id}?done=returned")).into_response()),
         Err(AppError::Validation(errs)) => {
             let loaded = plans::get(&state, &user, &id, &meta).await?;

@@ -9,7 +9,7 @@ use axum::routing::get;
 use axum::{Form, Router};
 use serde::Deserialize;
 
-use super::forms::{self, Field, FormPage, checked, date_field, get as value, opt};
+use super::forms::{self, Field, FormPage, date_field, get as value};
 use super::render;
 use crate::auth::{CurrentUser, WebUser};
 use crate::domain::timeline::MilestoneCode;
@@ -94,16 +94,18 @@ pub async fn allocate(
     Path(id): Path<String>,
     Form(values): Form<Values>,
 ) -> Result<Response, AppError> {
-    match young_people::allocate(
-        &state,
-        &user,
-        &id,
-        &value(&values, "adviser_id"),
-        opt(&values, "reason"),
-        &meta,
-    )
-    .await
-    {
+    let choice = match forms::read::<young_people::Allocate>(
+        &values,
+        &[
+            Field::new("adviser_id", "Personal adviser", "select"),
+            Field::new("reason", "Reason", "text"),
+        ],
+        &[],
+    ) {
+        Ok(c) => young_people::allocate(&state, &user, &id, c, &meta).await,
+        Err(errors) => Err(AppError::Validation(errors)),
+    };
+    match choice {
         Ok(_) => Ok(Redirect::to(&format!("/team?allocated={id}#awaiting")).into_response()),
         Err(AppError::Validation(errs)) => {
             let person = young_people::in_scope(&state, &user, &id).await?;
@@ -189,30 +191,6 @@ async fn detail_fields(
     Ok(f)
 }
 
-fn details_from(values: &Values, errors: &mut Vec<FieldError>) -> PersonDetails {
-    PersonDetails {
-        local_id: value(values, "local_id"),
-        given_name: value(values, "given_name"),
-        family_name: value(values, "family_name"),
-        preferred_name: opt(values, "preferred_name"),
-        date_of_birth: forms::required_date(values, "date_of_birth", "date of birth", errors),
-        gender: opt(values, "gender"),
-        pronouns: opt(values, "pronouns"),
-        ethnicity: opt(values, "ethnicity"),
-        first_language: opt(values, "first_language"),
-        disability: opt(values, "disability"),
-        uasc: checked(values, "uasc"),
-        trafficked: checked(values, "trafficked"),
-        phone: opt(values, "phone"),
-        email: opt(values, "email"),
-        address: opt(values, "address"),
-        social_worker: opt(values, "social_worker"),
-        special_guardianship: checked(values, "special_guardianship"),
-        adviser_id: opt(values, "adviser_id"),
-        team_id: opt(values, "team_id"),
-    }
-}
-
 #[allow(clippy::too_many_arguments)]
 fn form_page(
     user: &CurrentUser,
@@ -274,35 +252,26 @@ pub async fn create(
     if !user.role.has_casework() {
         return Err(AppError::NotFound);
     }
-    let mut errors = vec![];
-    let d = details_from(&values, &mut errors);
-    let result = if errors.is_empty() {
-        young_people::create(&state, &user, d, &meta).await
-    } else {
-        // Report every problem at once: the service's checks plus the unreadable dates.
-        let mut all = young_people::validate_details(&d, state.clock.today());
-        all.retain(|e| !errors.iter().any(|x| x.field == e.field));
-        errors.extend(all);
-        Err(AppError::Validation(errors.clone()))
+    let fields = detail_fields(&state, &user, true).await?;
+    let result = match forms::read::<PersonDetails>(&values, &fields, &[]) {
+        Ok(d) => young_people::create(&state, &user, d, &meta).await,
+        Err(errors) => Err(AppError::Validation(errors)),
     };
     match result {
         Ok(p) => Ok(Redirect::to(&format!("/young-people/{}", p.id)).into_response()),
-        Err(AppError::Validation(errs)) => {
-            let fields = detail_fields(&state, &user, true).await?;
-            form_page(
-                &user,
-                "",
-                "Add a young person",
-                None,
-                "/young-people/new".into(),
-                "/caseload".into(),
-                fields,
-                &values,
-                errs,
-                vec![],
-                "Add young person",
-            )
-        }
+        Err(AppError::Validation(errs)) => form_page(
+            &user,
+            "",
+            "Add a young person",
+            None,
+            "/young-people/new".into(),
+            "/caseload".into(),
+            fields,
+            &values,
+            errs,
+            vec![],
+            "Add young person",
+        ),
         Err(e) => Err(e),
     }
 }
@@ -373,35 +342,30 @@ pub async fn update(
     Path(id): Path<String>,
     Form(values): Form<Values>,
 ) -> Result<Response, AppError> {
-    let mut errors = vec![];
-    let d = details_from(&values, &mut errors);
+    let fields = detail_fields(&state, &user, false).await?;
+    // The version the page was opened at; a missing or altered one can only conflict.
     let version: i32 = value(&values, "version").parse().unwrap_or(0);
-    let result = if errors.is_empty() {
-        young_people::update_details(&state, &user, &id, version, d, &meta).await
-    } else {
-        Err(AppError::Validation(errors))
+    let result = match forms::read::<PersonDetails>(&values, &fields, &[]) {
+        Ok(d) => young_people::update_details(&state, &user, &id, version, d, &meta).await,
+        Err(errors) => Err(AppError::Validation(errors)),
     };
     match result {
         Ok(_) => Ok(Redirect::to(&format!("/young-people/{id}")).into_response()),
-        Err(AppError::Validation(errs)) => {
-            let fields = detail_fields(&state, &user, false).await?;
-            form_page(
-                &user,
-                "",
-                "Change details",
-                None,
-                format!("/young-people/{id}/edit"),
-                format!("/young-people/{id}"),
-                fields,
-                &values,
-                errs,
-                vec![("version".into(), version.to_string())],
-                "Save changes",
-            )
-        }
+        Err(AppError::Validation(errs)) => form_page(
+            &user,
+            "",
+            "Change details",
+            None,
+            format!("/young-people/{id}/edit"),
+            format!("/young-people/{id}"),
+            fields,
+            &values,
+            errs,
+            vec![("version".into(), version.to_string())],
+            "Save changes",
+        ),
         Err(AppError::Conflict(msg)) => {
             // Keep what they typed on screen, say what happened, and do not overwrite.
-            let fields = detail_fields(&state, &user, false).await?;
             let mut res = form_page(
                 &user,
                 "",
@@ -568,71 +532,46 @@ async fn change_fields(
     })
 }
 
-fn change_from(kind: &str, values: &Values, errors: &mut Vec<FieldError>) -> Option<HistoryChange> {
-    let c = match kind {
-        "episode" => HistoryChange::Episode {
-            start_date: forms::required_date(values, "start_date", "start date", errors)?,
-            end_date: forms::optional_date(values, "end_date", "end date", errors),
-            legal_basis: value(values, "legal_basis"),
-            short_breaks_only: checked(values, "short_breaks_only"),
-        },
-        "parent-period" => HistoryChange::ParentPeriod {
-            start_date: forms::required_date(values, "start_date", "start date", errors)?,
-            end_date: forms::optional_date(values, "end_date", "end date", errors),
-        },
-        "accommodation" => HistoryChange::Accommodation {
-            kind: value(values, "kind"),
-            start_date: forms::required_date(values, "start_date", "date they moved in", errors)?,
-            end_date: forms::optional_date(values, "end_date", "date they moved out", errors),
-            provided_by_authority: checked(values, "provided_by_authority"),
-            unmet_factors: forms::get_all(values, "unmet_factors"),
-            suitability_notes: opt(values, "suitability_notes"),
-            temporary: checked(values, "temporary"),
-            move_reason: opt(values, "move_reason"),
-            pa_visit_scheduled_for: forms::optional_date(
-                values,
-                "pa_visit_scheduled_for",
-                "visit date",
-                errors,
-            ),
-        },
-        "allocation" => HistoryChange::Allocation {
-            role: value(values, "role"),
-            user_id: opt(values, "user_id"),
-            person_name: opt(values, "person_name"),
-            start_date: forms::required_date(values, "start_date", "start date", errors)?,
-            reason: value(values, "reason"),
-        },
-        "event" => HistoryChange::Event {
-            kind: value(values, "kind"),
-            date: forms::required_date(values, "date", "date", errors)?,
-            end_date: forms::optional_date(values, "end_date", "return date", errors),
-            notes: opt(values, "notes"),
-            offered_by: opt(values, "offered_by"),
-            accepted: match value(values, "accepted").as_str() {
-                "yes" => Some(true),
-                "no" => Some(false),
-                _ => None,
-            },
-            learned: opt(values, "learned"),
-        },
-        "oc3" => HistoryChange::Oc3 {
-            date: forms::required_date(values, "date", "date of the contact", errors)?,
-            in_touch: value(values, "in_touch"),
-            activity: value(values, "activity"),
-            accommodation: match value(values, "accommodation").as_str() {
-                "0" => "0".to_string(),
-                letter => format!("{letter}{}", value(values, "suitable")),
-            },
-        },
-        "override" => HistoryChange::Override {
-            code: value(values, "code"),
-            due: forms::required_date(values, "due", "new due date", errors)?,
-            reason: value(values, "reason"),
-        },
-        _ => return None,
+/// Reads the form for one kind of change into the struct the API takes for it.
+fn change_from(kind: &str, values: &Values, fields: &[Field]) -> Result<HistoryChange, AppError> {
+    use young_people::{
+        Accommodation, AllocationChange, Episode, Event, Oc3Contact, Override, ParentPeriod,
     };
-    errors.is_empty().then_some(c)
+    let read = |values: &Values| -> Result<HistoryChange, Vec<FieldError>> {
+        Ok(match kind {
+            "episode" => HistoryChange::Episode(forms::read::<Episode>(values, fields, &[])?),
+            "parent-period" => {
+                HistoryChange::ParentPeriod(forms::read::<ParentPeriod>(values, fields, &[])?)
+            }
+            "accommodation" => {
+                HistoryChange::Accommodation(forms::read::<Accommodation>(values, fields, &[])?)
+            }
+            "allocation" => {
+                HistoryChange::Allocation(forms::read::<AllocationChange>(values, fields, &[])?)
+            }
+            "event" => HistoryChange::Event(forms::read::<Event>(values, fields, &[])?),
+            "oc3" => HistoryChange::Oc3(forms::read::<Oc3Contact>(values, fields, &[])?),
+            _ => HistoryChange::Override(forms::read::<Override>(values, fields, &[])?),
+        })
+    };
+    let values = if kind == "oc3" {
+        // The page asks where they live and whether it is suitable; the return keeps one code
+        // (a letter with 1 or 2, or 0).
+        let accommodation = match value(values, "accommodation").as_str() {
+            "0" => "0".to_string(),
+            "" => String::new(),
+            letter => format!("{letter}{}", value(values, "suitable")),
+        };
+        values
+            .iter()
+            .filter(|(k, _)| k != "accommodation")
+            .cloned()
+            .chain([("accommodation".to_string(), accommodation)])
+            .collect()
+    } else {
+        values.clone()
+    };
+    read(&values).map_err(AppError::Validation)
 }
 
 pub async fn change_form(
@@ -670,38 +609,32 @@ pub async fn change_submit(
     Form(values): Form<Values>,
 ) -> Result<Response, AppError> {
     let k = change_kind(&kind).ok_or(AppError::NotFound)?;
-    let mut errors = vec![];
-    let result = match change_from(&kind, &values, &mut errors) {
-        Some(change) => young_people::apply_change(&state, &user, &id, change, &meta)
+    let fields = change_fields(&state, &user, &kind).await?;
+    let result = match change_from(&kind, &values, &fields) {
+        Ok(change) => young_people::apply_change(&state, &user, &id, change, &meta)
             .await
             .map(|_| ()),
-        None => {
-            if errors.is_empty() {
-                errors.push(FieldError::new("start_date", "Enter the dates"));
-            }
+        Err(e) => {
             // Make sure the record exists and is theirs before showing anything about it.
             young_people::get(&state, &user, &id, &meta).await?;
-            Err(AppError::Validation(errors))
+            Err(e)
         }
     };
     match result {
         Ok(()) => Ok(Redirect::to(&format!("/young-people/{id}#timeline")).into_response()),
-        Err(AppError::Validation(errs)) => {
-            let fields = change_fields(&state, &user, &kind).await?;
-            form_page(
-                &user,
-                "",
-                k.heading,
-                k.intro.map(Into::into),
-                format!("/young-people/{id}/add/{kind}"),
-                format!("/young-people/{id}"),
-                fields,
-                &values,
-                errs,
-                vec![],
-                k.submit,
-            )
-        }
+        Err(AppError::Validation(errs)) => form_page(
+            &user,
+            "",
+            k.heading,
+            k.intro.map(Into::into),
+            format!("/young-people/{id}/add/{kind}"),
+            format!("/young-people/{id}"),
+            fields,
+            &values,
+            errs,
+            vec![],
+            k.submit,
+        ),
         Err(AppError::Forbidden) => Err(AppError::NotFound),
         Err(e) => Err(e),
     }
