@@ -5,6 +5,7 @@ mod support;
 mod access;
 mod accessibility;
 mod allocation;
+mod api_contract;
 mod auth;
 mod config;
 mod headers;
