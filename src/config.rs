@@ -120,30 +120,9 @@ impl Config {
 
     /// Build the configuration from any key lookup, so tests can pass a map.
     pub fn from_lookup(get: impl Fn(&str) -> Option<String>) -> Result<Self, ConfigError> {
-        let var = |k: &str| {
-            get(k)
-                .map(|v| v.trim().to_string())
-                .filter(|v| !v.is_empty())
-        };
-        let app_env = match var("APP_ENV").as_deref() {
-            None | Some("development") => AppEnv::Development,
-            Some("test") => AppEnv::Test,
-            Some("production") => AppEnv::Production,
-            Some(other) => {
-                return Err(ConfigError(format!(
-                    "APP_ENV={other} is not recognised: set APP_ENV to development, test or production"
-                )));
-            }
-        };
-        let parse_num =
-            |k: &str, default: i64| -> Result<i64, ConfigError> {
-                match var(k) {
-                    None => Ok(default),
-                    Some(v) => v.parse::<i64>().ok().filter(|n| *n > 0).ok_or_else(|| {
-                        ConfigError(format!("{k}={v} is not a positive whole number"))
-                    }),
-                }
-            };
+        let vars = Vars { get: &get };
+        let var = |k: &str| vars.get(k);
+        let app_env = app_env(&vars)?;
         let bind_addr: SocketAddr = var("BIND_ADDR")
             .unwrap_or_else(|| "127.0.0.1:3000".into())
             .parse()
@@ -152,72 +131,14 @@ impl Config {
         let database_url = var("DATABASE_URL")
             .unwrap_or_else(|| format!("sqlite://{}/pathway.db?mode=rwc", data_dir.display()));
         let base_url = var("APP_BASE_URL").unwrap_or_else(|| format!("http://{bind_addr}"));
-
-        let (jwt_secret, jwt_secret_generated) = match var("JWT_SECRET") {
-            Some(s) => (s, false),
-            None if app_env == AppEnv::Production => {
-                return Err(ConfigError(
-                    "JWT_SECRET is not set: set JWT_SECRET to at least 32 random bytes (for example `openssl rand -base64 48`)".into(),
-                ));
-            }
-            None => (crate::auth::random_token(48), true),
-        };
-        if app_env == AppEnv::Production {
-            if jwt_secret.len() < 32 {
-                return Err(ConfigError(
-                    "JWT_SECRET is shorter than 32 bytes: set JWT_SECRET to at least 32 random bytes (for example `openssl rand -base64 48`)".into(),
-                ));
-            }
-            if jwt_secret == EXAMPLE_JWT_SECRET {
-                return Err(ConfigError(
-                    "JWT_SECRET is the example value from .env.example: set JWT_SECRET to your own 32 or more random bytes".into(),
-                ));
-            }
-        }
-
-        let secure_cookies = match var("COOKIE_SECURE").as_deref() {
-            None => app_env != AppEnv::Development,
-            Some("true") => true,
-            Some("false") if app_env == AppEnv::Development => false,
-            Some("false") => {
-                return Err(ConfigError(
-                    "COOKIE_SECURE=false is allowed only with APP_ENV=development: remove COOKIE_SECURE".into(),
-                ));
-            }
-            Some(v) => {
-                return Err(ConfigError(format!(
-                    "COOKIE_SECURE={v} is not recognised: use true or false"
-                )));
-            }
-        };
-        let bool_var = |k: &str, default: bool| -> Result<bool, ConfigError> {
-            match var(k).as_deref() {
-                None => Ok(default),
-                Some("true" | "1" | "yes") => Ok(true),
-                Some("false" | "0" | "no") => Ok(false),
-                Some(v) => Err(ConfigError(format!(
-                    "{k}={v} is not recognised: use true or false"
-                ))),
-            }
-        };
-        let seed_demo = app_env != AppEnv::Production && bool_var("SEED_DEMO", true)?;
-        let demo_password = var("DEMO_PASSWORD").unwrap_or_else(|| DEFAULT_DEMO_PASSWORD.into());
-        if demo_password.chars().count() < 12 {
-            return Err(ConfigError(
-                "DEMO_PASSWORD is shorter than 12 characters: choose a longer one".into(),
-            ));
-        }
+        let (jwt_secret, jwt_secret_generated) = jwt_secret(&vars, app_env)?;
+        let secure_cookies = secure_cookies(&vars, app_env)?;
+        let seed_demo = app_env != AppEnv::Production && vars.flag("SEED_DEMO", true)?;
+        let demo_password = demo_password(&vars)?;
         let policy = Policy::from_lookup(|k| var(k)).map_err(ConfigError)?;
-        let clock_start = match var("CLOCK_START") {
-            None => None,
-            Some(_) if app_env == AppEnv::Production => {
-                return Err(ConfigError(
-                    "CLOCK_START is a test setting and is refused in production: remove CLOCK_START".into(),
-                ));
-            }
-            Some(v) => Some(crate::clock::parse_start(&v).map_err(ConfigError)?),
-        };
-        let mail = mail_config(&var, app_env, &data_dir, &parse_num, &bool_var)?;
+        let clock_start = clock_start(&vars, app_env)?;
+        let mail = mail_config(&vars, app_env, &data_dir)?;
+        let parse_num = |k: &str, default: i64| vars.num(k, default);
 
         Ok(Config {
             app_env,
@@ -287,14 +208,169 @@ impl Config {
     }
 }
 
+/// The environment as the configuration reads it: a value is trimmed, and an empty one is unset.
+struct Vars<'a> {
+    get: &'a dyn Fn(&str) -> Option<String>,
+}
+
+impl Vars<'_> {
+    fn get(&self, k: &str) -> Option<String> {
+        (self.get)(k)
+            .map(|v| v.trim().to_string())
+            .filter(|v| !v.is_empty())
+    }
+
+    /// A positive whole number, or `default` when unset.
+    fn num(&self, k: &str, default: i64) -> Result<i64, ConfigError> {
+        match self.get(k) {
+            None => Ok(default),
+            Some(v) => v
+                .parse::<i64>()
+                .ok()
+                .filter(|n| *n > 0)
+                .ok_or_else(|| ConfigError(format!("{k}={v} is not a positive whole number"))),
+        }
+    }
+
+    /// true/1/yes or false/0/no, or `default` when unset.
+    fn flag(&self, k: &str, default: bool) -> Result<bool, ConfigError> {
+        match self.get(k).as_deref() {
+            None => Ok(default),
+            Some("true" | "1" | "yes") => Ok(true),
+            Some("false" | "0" | "no") => Ok(false),
+            Some(v) => Err(ConfigError(format!(
+                "{k}={v} is not recognised: use true or false"
+            ))),
+        }
+    }
+}
+
+fn app_env(vars: &Vars) -> Result<AppEnv, ConfigError> {
+    match vars.get("APP_ENV").as_deref() {
+        None | Some("development") => Ok(AppEnv::Development),
+        Some("test") => Ok(AppEnv::Test),
+        Some("production") => Ok(AppEnv::Production),
+        Some(other) => Err(ConfigError(format!(
+            "APP_ENV={other} is not recognised: set APP_ENV to development, test or production"
+        ))),
+    }
+}
+
+/// The JWT secret and whether it was generated: production requires its own, of 32 bytes or more.
+fn jwt_secret(vars: &Vars, app_env: AppEnv) -> Result<(String, bool), ConfigError> {
+    let (jwt_secret, jwt_secret_generated) = match vars.get("JWT_SECRET") {
+        Some(s) => (s, false),
+        None if app_env == AppEnv::Production => {
+            return Err(ConfigError(
+                "JWT_SECRET is not set: set JWT_SECRET to at least 32 random bytes (for example `openssl rand -base64 48`)".into(),
+            ));
+        }
+        None => (crate::auth::random_token(48), true),
+    };
+    if app_env == AppEnv::Production {
+        if jwt_secret.len() < 32 {
+            return Err(ConfigError(
+                "JWT_SECRET is shorter than 32 bytes: set JWT_SECRET to at least 32 random bytes (for example `openssl rand -base64 48`)".into(),
+            ));
+        }
+        if jwt_secret == EXAMPLE_JWT_SECRET {
+            return Err(ConfigError(
+                "JWT_SECRET is the example value from .env.example: set JWT_SECRET to your own 32 or more random bytes".into(),
+            ));
+        }
+    }
+    Ok((jwt_secret, jwt_secret_generated))
+}
+
+/// Secure cookies everywhere but development, which alone may turn them off.
+fn secure_cookies(vars: &Vars, app_env: AppEnv) -> Result<bool, ConfigError> {
+    match vars.get("COOKIE_SECURE").as_deref() {
+        None => Ok(app_env != AppEnv::Development),
+        Some("true") => Ok(true),
+        Some("false") if app_env == AppEnv::Development => Ok(false),
+        Some("false") => Err(ConfigError(
+            "COOKIE_SECURE=false is allowed only with APP_ENV=development: remove COOKIE_SECURE"
+                .into(),
+        )),
+        Some(v) => Err(ConfigError(format!(
+            "COOKIE_SECURE={v} is not recognised: use true or false"
+        ))),
+    }
+}
+
+fn demo_password(vars: &Vars) -> Result<String, ConfigError> {
+    let demo_password = vars
+        .get("DEMO_PASSWORD")
+        .unwrap_or_else(|| DEFAULT_DEMO_PASSWORD.into());
+    if demo_password.chars().count() < 12 {
+        return Err(ConfigError(
+            "DEMO_PASSWORD is shorter than 12 characters: choose a longer one".into(),
+        ));
+    }
+    Ok(demo_password)
+}
+
+/// `CLOCK_START`, a test setting refused in production.
+fn clock_start(
+    vars: &Vars,
+    app_env: AppEnv,
+) -> Result<Option<chrono::DateTime<chrono::Utc>>, ConfigError> {
+    match vars.get("CLOCK_START") {
+        None => Ok(None),
+        Some(_) if app_env == AppEnv::Production => Err(ConfigError(
+            "CLOCK_START is a test setting and is refused in production: remove CLOCK_START".into(),
+        )),
+        Some(v) => Ok(Some(crate::clock::parse_start(&v).map_err(ConfigError)?)),
+    }
+}
+
 fn mail_config(
-    var: &dyn Fn(&str) -> Option<String>,
+    vars: &Vars,
     app_env: AppEnv,
     data_dir: &std::path::Path,
-    parse_num: &dyn Fn(&str, i64) -> Result<i64, ConfigError>,
-    bool_var: &dyn Fn(&str, bool) -> Result<bool, ConfigError>,
 ) -> Result<MailConfig, ConfigError> {
-    let smtp_url = var("SMTP_URL");
+    let var = |k: &str| vars.get(k);
+    let smtp_url = smtp_url(vars, app_env)?;
+    let mail_from = var("MAIL_FROM").unwrap_or_else(|| "Pathway <pathway@localhost>".into());
+    if mail_from.parse::<lettre::message::Mailbox>().is_err() {
+        return Err(ConfigError(format!(
+            "MAIL_FROM={mail_from} is not an email address: use for example \"Leaving care <pathway@council.gov.uk>\""
+        )));
+    }
+    let lead_days = lead_days(vars)?;
+    let digest_hour =
+        match var("DIGEST_HOUR") {
+            None => 7,
+            Some(v) => v.parse::<u32>().ok().filter(|h| *h <= 23).ok_or_else(|| {
+                ConfigError(format!("DIGEST_HOUR={v} must be an hour from 0 to 23"))
+            })?,
+        };
+    let whole = |k: &str, default: i64| -> Result<i64, ConfigError> { vars.num(k, default) };
+    Ok(MailConfig {
+        smtp_url: smtp_url.map(Secret::new),
+        mail_from,
+        outbox_dir: var("OUTBOX_DIR")
+            .map(PathBuf::from)
+            .unwrap_or_else(|| data_dir.join("outbox")),
+        smtp_timeout_seconds: whole("SMTP_TIMEOUT_SECONDS", 30)? as u64,
+        lead_days,
+        digest_hour,
+        max_attempts: i32::try_from(whole("OUTBOX_MAX_ATTEMPTS", 8)?).unwrap_or(8),
+        retry_base_seconds: whole("OUTBOX_RETRY_BASE_SECONDS", 60)?,
+        retry_max_seconds: whole("OUTBOX_RETRY_MAX_SECONDS", 6 * 3600)?,
+        lease_seconds: whole("OUTBOX_LEASE_SECONDS", 300)?,
+        tick_seconds: whole("REMINDER_TICK_SECONDS", 300)? as u64,
+        poll_seconds: whole("OUTBOX_POLL_SECONDS", 5)? as u64,
+        run_jobs: vars.flag("RUN_JOBS", true)?,
+        workers: usize::try_from(whole("OUTBOX_WORKERS", 1)?).unwrap_or(1),
+        retention_days: whole("OUTBOX_RETENTION_DAYS", 30)?,
+    })
+}
+
+/// `SMTP_URL`, checked: a valid SMTP address, and in production never unencrypted to another
+/// host.
+fn smtp_url(vars: &Vars, app_env: AppEnv) -> Result<Option<String>, ConfigError> {
+    let smtp_url = vars.get("SMTP_URL");
     if let Some(url) = &smtp_url {
         use lettre::{AsyncSmtpTransport, Tokio1Executor};
         if AsyncSmtpTransport::<Tokio1Executor>::from_url(url).is_err() {
@@ -317,56 +393,26 @@ fn mail_config(
             ));
         }
     }
-    let mail_from = var("MAIL_FROM").unwrap_or_else(|| "Pathway <pathway@localhost>".into());
-    if mail_from.parse::<lettre::message::Mailbox>().is_err() {
-        return Err(ConfigError(format!(
-            "MAIL_FROM={mail_from} is not an email address: use for example \"Leaving care <pathway@council.gov.uk>\""
-        )));
-    }
-    let lead_days = match var("REMINDER_LEAD_DAYS") {
-        None => vec![14, 3],
-        Some(v) => {
-            let mut days = Vec::new();
-            for part in v.split(',') {
-                match part.trim().parse::<u32>() {
-                    Ok(d) if (1..=90).contains(&d) => days.push(d),
-                    _ => {
-                        return Err(ConfigError(format!(
-                            "REMINDER_LEAD_DAYS={v} must be days between 1 and 90, separated by commas, like 14,3"
-                        )));
-                    }
-                }
-            }
-            days.sort_unstable_by(|a, b| b.cmp(a));
-            days.dedup();
-            days
-        }
+    Ok(smtp_url)
+}
+
+/// `REMINDER_LEAD_DAYS`: days between 1 and 90, largest first, each once (default 14 and 3).
+fn lead_days(vars: &Vars) -> Result<Vec<u32>, ConfigError> {
+    let Some(v) = vars.get("REMINDER_LEAD_DAYS") else {
+        return Ok(vec![14, 3]);
     };
-    let digest_hour =
-        match var("DIGEST_HOUR") {
-            None => 7,
-            Some(v) => v.parse::<u32>().ok().filter(|h| *h <= 23).ok_or_else(|| {
-                ConfigError(format!("DIGEST_HOUR={v} must be an hour from 0 to 23"))
-            })?,
-        };
-    let whole = |k: &str, default: i64| -> Result<i64, ConfigError> { parse_num(k, default) };
-    Ok(MailConfig {
-        smtp_url: smtp_url.map(Secret::new),
-        mail_from,
-        outbox_dir: var("OUTBOX_DIR")
-            .map(PathBuf::from)
-            .unwrap_or_else(|| data_dir.join("outbox")),
-        smtp_timeout_seconds: whole("SMTP_TIMEOUT_SECONDS", 30)? as u64,
-        lead_days,
-        digest_hour,
-        max_attempts: i32::try_from(whole("OUTBOX_MAX_ATTEMPTS", 8)?).unwrap_or(8),
-        retry_base_seconds: whole("OUTBOX_RETRY_BASE_SECONDS", 60)?,
-        retry_max_seconds: whole("OUTBOX_RETRY_MAX_SECONDS", 6 * 3600)?,
-        lease_seconds: whole("OUTBOX_LEASE_SECONDS", 300)?,
-        tick_seconds: whole("REMINDER_TICK_SECONDS", 300)? as u64,
-        poll_seconds: whole("OUTBOX_POLL_SECONDS", 5)? as u64,
-        run_jobs: bool_var("RUN_JOBS", true)?,
-        workers: usize::try_from(whole("OUTBOX_WORKERS", 1)?).unwrap_or(1),
-        retention_days: whole("OUTBOX_RETENTION_DAYS", 30)?,
-    })
+    let mut days = Vec::new();
+    for part in v.split(',') {
+        match part.trim().parse::<u32>() {
+            Ok(d) if (1..=90).contains(&d) => days.push(d),
+            _ => {
+                return Err(ConfigError(format!(
+                    "REMINDER_LEAD_DAYS={v} must be days between 1 and 90, separated by commas, like 14,3"
+                )));
+            }
+        }
+    }
+    days.sort_unstable_by(|a, b| b.cmp(a));
+    days.dedup();
+    Ok(days)
 }

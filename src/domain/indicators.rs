@@ -251,7 +251,18 @@ fn t(code: &'static str, band: Option<Band>, meets: bool) -> Tally {
 /// counted for the current period only.
 pub fn tallies(p: &PersonFacts, as_of: NaiveDate, review_months: u32, current: bool) -> Vec<Tally> {
     let mut out = Vec::new();
-    let year_ago = as_of - Duration::days(365);
+    outcomes(p, as_of, &mut out);
+    timeliness(p, as_of, review_months, &mut out);
+    stability(p, as_of, &mut out);
+    if current {
+        quality(p, as_of, &mut out);
+    }
+    out
+}
+
+/// Care leavers in touch, in education, employment or training, and in suitable accommodation,
+/// by age band, from the care-leaver data.
+fn outcomes(p: &PersonFacts, as_of: NaiveDate, out: &mut Vec<Tally>) {
     if let Some(dob) = p.dob
         && dob <= as_of
     {
@@ -281,6 +292,12 @@ pub fn tallies(p: &PersonFacts, as_of: NaiveDate, review_months: u32, current: b
             ));
         }
     }
+}
+
+/// The adviser, assessment and first plan on time, reviews in date, and return home interviews
+/// offered in time.
+fn timeliness(p: &PersonFacts, as_of: NaiveDate, review_months: u32, out: &mut Vec<Tally>) {
+    let year_ago = as_of - Duration::days(365);
     for (code, m) in [
         ("pa_on_time", p.pa_allocated),
         ("assessment_on_time", p.needs_assessment),
@@ -315,7 +332,12 @@ pub fn tallies(p: &PersonFacts, as_of: NaiveDate, review_months: u32, current: b
             out.push(t("rhi_in_72h", None, offered));
         }
     }
-    // Stability over the 12 months before `as_of`.
+}
+
+/// Stability over the 12 months before `as_of`: moves, temporary accommodation and adviser
+/// changes.
+fn stability(p: &PersonFacts, as_of: NaiveDate, out: &mut Vec<Tally>) {
+    let year_ago = as_of - Duration::days(365);
     let homes: Vec<_> = p.homes.iter().filter(|(s, _, _)| *s <= as_of).collect();
     if !homes.is_empty() {
         let moves = homes
@@ -334,25 +356,27 @@ pub fn tallies(p: &PersonFacts, as_of: NaiveDate, review_months: u32, current: b
         let changed = advisers.len() > 1 && advisers.iter().any(|s| **s > year_ago);
         out.push(t("adviser_changes", None, changed));
     }
-    if current {
-        if p.has_plan {
-            out.push(t("plans_pass_checks", None, p.plan_passes));
-        }
-        if let Some((_, grade)) = p
-            .audits
-            .iter()
-            .filter(|(d, _)| *d <= as_of)
-            .max_by_key(|(d, _)| *d)
-        {
-            out.push(t(
-                "audits_good",
-                None,
-                matches!(grade.as_str(), "good" | "outstanding"),
-            ));
-            out.push(t("audit_actions_open", None, p.open_audit_actions > 0));
-        }
+}
+
+/// Quality, as the plan and audits are now: the plan passing its checks, the latest audit's
+/// grade and its open actions.
+fn quality(p: &PersonFacts, as_of: NaiveDate, out: &mut Vec<Tally>) {
+    if p.has_plan {
+        out.push(t("plans_pass_checks", None, p.plan_passes));
     }
-    out
+    if let Some((_, grade)) = p
+        .audits
+        .iter()
+        .filter(|(d, _)| *d <= as_of)
+        .max_by_key(|(d, _)| *d)
+    {
+        out.push(t(
+            "audits_good",
+            None,
+            matches!(grade.as_str(), "good" | "outstanding"),
+        ));
+        out.push(t("audit_actions_open", None, p.open_audit_actions > 0));
+    }
 }
 
 /// The last day of each of the `n` months before the one holding `today`, oldest first.

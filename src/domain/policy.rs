@@ -94,6 +94,72 @@ struct Limit {
     rule: &'static str,
 }
 
+/// The statutory upper limits: a setting above its limit would relax the law.
+const LIMITS: &[Limit] = &[
+    Limit {
+        setting: "pa_allocation_age_months",
+        code: MilestoneCode::PaAllocated,
+        max: 16 * 12,
+        rule: "CA 1989 Sch 2 para 19C: every eligible child has a personal adviser, and a child can be eligible from the 16th birthday (192 months)",
+    },
+    Limit {
+        setting: "assessment_months_after_16",
+        code: MilestoneCode::NeedsAssessment,
+        max: 3,
+        rule: "CPPCR 2010 reg 42(1): the needs assessment is due within 3 months of the 16th birthday",
+    },
+    Limit {
+        setting: "plan_days_after_assessment",
+        code: MilestoneCode::PathwayPlan,
+        max: 28,
+        rule: "CPPCR 2010 reg 43: the pathway plan is prepared as soon as possible after the assessment (at most 28 days)",
+    },
+    Limit {
+        setting: "review_interval_months",
+        code: MilestoneCode::PlanReview,
+        max: 6,
+        rule: "CLR 2010 reg 7 and CPPCR 2010 reg 33: the pathway plan is reviewed at least every 6 months",
+    },
+    Limit {
+        setting: "pa_visit_first_days",
+        code: MilestoneCode::PaVisit,
+        max: 7,
+        rule: "CLR 2010 reg 8(2)(a): the personal adviser visits within 7 days of authority accommodation first being provided",
+    },
+    Limit {
+        setting: "pa_visit_interval_months",
+        code: MilestoneCode::PaVisit,
+        max: 2,
+        rule: "CLR 2010 reg 8(2)(c): the personal adviser visits authority accommodation at least every 2 months",
+    },
+    Limit {
+        setting: "return_interview_hours",
+        code: MilestoneCode::ReturnInterview,
+        max: 72,
+        rule: "DfE statutory guidance on children who go missing (2014): the return home interview is within 72 hours of return",
+    },
+];
+
+/// The milestone a setting sets the date of.
+fn milestone_of(setting: &str) -> Option<MilestoneCode> {
+    match setting {
+        "pa_allocation_age_months" => Some(MilestoneCode::PaAllocated),
+        "assessment_months_after_16" => Some(MilestoneCode::NeedsAssessment),
+        "plan_days_after_assessment" => Some(MilestoneCode::PathwayPlan),
+        "housing_plan_age_months" => Some(MilestoneCode::HousingPlan),
+        "money_ready_age_months" => Some(MilestoneCode::MoneyReady),
+        "review_interval_months" | "change_review_days" | "request_review_days" => {
+            Some(MilestoneCode::PlanReview)
+        }
+        "assessment_update_days" => Some(MilestoneCode::AssessmentUpdate),
+        "pa_contact_interval_months" => Some(MilestoneCode::PaContact),
+        "pa_visit_first_days" | "pa_visit_interval_months" => Some(MilestoneCode::PaVisit),
+        "return_interview_hours" => Some(MilestoneCode::ReturnInterview),
+        "oc3_window_before_months" | "oc3_window_after_months" => Some(MilestoneCode::Oc3Record),
+        _ => None,
+    }
+}
+
 impl Policy {
     /// Names of every setting, in declaration order.
     pub const FIELD_NAMES: [&'static str; 17] = [
@@ -205,52 +271,8 @@ impl Policy {
     /// which may be zero but together must stay under 12 months so that yearly windows never
     /// overlap.
     pub fn validate(&self) -> Result<(), Vec<PolicyError>> {
-        let limits = [
-            Limit {
-                setting: "pa_allocation_age_months",
-                code: MilestoneCode::PaAllocated,
-                max: 16 * 12,
-                rule: "CA 1989 Sch 2 para 19C: every eligible child has a personal adviser, and a child can be eligible from the 16th birthday (192 months)",
-            },
-            Limit {
-                setting: "assessment_months_after_16",
-                code: MilestoneCode::NeedsAssessment,
-                max: 3,
-                rule: "CPPCR 2010 reg 42(1): the needs assessment is due within 3 months of the 16th birthday",
-            },
-            Limit {
-                setting: "plan_days_after_assessment",
-                code: MilestoneCode::PathwayPlan,
-                max: 28,
-                rule: "CPPCR 2010 reg 43: the pathway plan is prepared as soon as possible after the assessment (at most 28 days)",
-            },
-            Limit {
-                setting: "review_interval_months",
-                code: MilestoneCode::PlanReview,
-                max: 6,
-                rule: "CLR 2010 reg 7 and CPPCR 2010 reg 33: the pathway plan is reviewed at least every 6 months",
-            },
-            Limit {
-                setting: "pa_visit_first_days",
-                code: MilestoneCode::PaVisit,
-                max: 7,
-                rule: "CLR 2010 reg 8(2)(a): the personal adviser visits within 7 days of authority accommodation first being provided",
-            },
-            Limit {
-                setting: "pa_visit_interval_months",
-                code: MilestoneCode::PaVisit,
-                max: 2,
-                rule: "CLR 2010 reg 8(2)(c): the personal adviser visits authority accommodation at least every 2 months",
-            },
-            Limit {
-                setting: "return_interview_hours",
-                code: MilestoneCode::ReturnInterview,
-                max: 72,
-                rule: "DfE statutory guidance on children who go missing (2014): the return home interview is within 72 hours of return",
-            },
-        ];
         let mut errors = Vec::new();
-        for limit in &limits {
+        for limit in LIMITS {
             let value = self.value(limit.setting).unwrap_or(0);
             if value > limit.max {
                 errors.push(PolicyError {
@@ -260,26 +282,6 @@ impl Policy {
                 });
             }
         }
-        let milestone_of = |setting: &str| -> Option<MilestoneCode> {
-            match setting {
-                "pa_allocation_age_months" => Some(MilestoneCode::PaAllocated),
-                "assessment_months_after_16" => Some(MilestoneCode::NeedsAssessment),
-                "plan_days_after_assessment" => Some(MilestoneCode::PathwayPlan),
-                "housing_plan_age_months" => Some(MilestoneCode::HousingPlan),
-                "money_ready_age_months" => Some(MilestoneCode::MoneyReady),
-                "review_interval_months" | "change_review_days" | "request_review_days" => {
-                    Some(MilestoneCode::PlanReview)
-                }
-                "assessment_update_days" => Some(MilestoneCode::AssessmentUpdate),
-                "pa_contact_interval_months" => Some(MilestoneCode::PaContact),
-                "pa_visit_first_days" | "pa_visit_interval_months" => Some(MilestoneCode::PaVisit),
-                "return_interview_hours" => Some(MilestoneCode::ReturnInterview),
-                "oc3_window_before_months" | "oc3_window_after_months" => {
-                    Some(MilestoneCode::Oc3Record)
-                }
-                _ => None,
-            }
-        };
         for setting in Self::FIELD_NAMES {
             let may_be_zero = setting.starts_with("oc3_window");
             if !may_be_zero && self.value(setting) == Some(0) {

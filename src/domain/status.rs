@@ -268,9 +268,28 @@ pub fn status_on(h: &CareHistory, as_of: NaiveDate) -> StatusExplanation {
     let q_days = qualifying_days(h, as_of);
     let elig_date = eligibility_date(h);
     let looked_after = looked_after_on(h, as_of);
-    let eighteen = at_age(h.dob, 18, 0);
-    let twenty_one = at_age(h.dob, 21, 0);
+    let mut reasons = background_reasons(h, as_of, age, q_days, elig_date, looked_after);
+    let status = classify(h, as_of, age, looked_after, &mut reasons);
+    StatusExplanation {
+        status,
+        as_of,
+        age_years: age,
+        qualifying_days: q_days,
+        eligibility_date: elig_date,
+        reasons,
+    }
+}
 
+/// The facts every explanation starts from: age, care now, the 13-week count, short breaks and
+/// the eligibility date.
+fn background_reasons(
+    h: &CareHistory,
+    as_of: NaiveDate,
+    age: u32,
+    q_days: u32,
+    elig_date: Option<NaiveDate>,
+    looked_after: bool,
+) -> Vec<String> {
     let mut reasons = vec![format!("Aged {age} (born {})", h.dob)];
     reasons.push(if looked_after {
         format!("Looked after on {as_of}")
@@ -293,8 +312,20 @@ pub fn status_on(h: &CareHistory, as_of: NaiveDate) -> StatusExplanation {
         )),
         None => {}
     }
+    reasons
+}
 
-    let status = if eligible_on(h, as_of) {
+/// The status on `as_of`, adding the reasons for it.
+fn classify(
+    h: &CareHistory,
+    as_of: NaiveDate,
+    age: u32,
+    looked_after: bool,
+    reasons: &mut Vec<String>,
+) -> LegalStatus {
+    let eighteen = at_age(h.dob, 18, 0);
+    let twenty_one = at_age(h.dob, 21, 0);
+    if eligible_on(h, as_of) {
         reasons.push(format!(
             "Eligible: aged 16 or 17, looked after now, at least 13 weeks since the 14th birthday ({})",
             LegalStatus::Eligible.source()
@@ -314,66 +345,73 @@ pub fn status_on(h: &CareHistory, as_of: NaiveDate) -> StatusExplanation {
         LegalStatus::Relevant
     } else if as_of >= eighteen && former_relevant_at_18(h) && as_of < former_relevant_duties_end(h)
     {
-        let ends = former_relevant_duties_end(h);
-        reasons.push(format!(
-            "Former relevant: a relevant or eligible child immediately before the 18th birthday ({})",
-            LegalStatus::FormerRelevant.source()
-        ));
-        reasons.push(if ends > twenty_one {
-            format!(
-                "Duties continue to the 25th birthday ({ends}): education or training after 21 (s.23CA) or a personal adviser requested (s.23CZB)"
-            )
-        } else {
-            format!("Duties continue to the 21st birthday ({ends}) (CA 1989 s.23C(6))")
-        });
+        former_relevant_reasons(h, reasons);
         LegalStatus::FormerRelevant
     } else if as_of < twenty_one
         && ((looked_after_since_16(h, as_of) && (as_of >= eighteen || !looked_after))
             || (h.special_guardianship && age >= 16))
     {
-        if h.special_guardianship && age >= 16 {
-            reasons.push(format!(
-                "Qualifying: aged 16 to 20 under a special guardianship order ({} (1A))",
-                LegalStatus::Qualifying.source()
-            ));
-        } else {
-            reasons.push(format!(
-                "Qualifying: looked after at some time after the 16th birthday and no longer looked after ({} (1B))",
-                LegalStatus::Qualifying.source()
-            ));
-        }
-        if let Some(home) = last_ceased(h, as_of).and_then(|c| home_six_months(h, c, as_of)) {
-            reasons.push(format!(
-                "Living with a parent since {home} for 6 months or more, so no longer a relevant child (CLR 2010 reg 3)"
-            ));
-        }
+        qualifying_reasons(h, as_of, age, reasons);
         LegalStatus::Qualifying
     } else {
-        reasons.push(if age < 16 {
-            "Not in scope: under 16".to_string()
-        } else if former_relevant_at_18(h) && as_of >= former_relevant_duties_end(h) {
-            format!(
-                "Not in scope: leaving-care duties ended on {}",
-                former_relevant_duties_end(h)
-            )
-        } else if as_of >= twenty_one {
-            "Not in scope: 21 or over and not a former relevant child".to_string()
-        } else if looked_after {
-            "Not in scope yet: looked after, but not yet 13 weeks since the 14th birthday"
-                .to_string()
-        } else {
-            "Not in scope: not looked after at any time since the 16th birthday".to_string()
-        });
+        reasons.push(not_in_scope_reason(h, as_of, age, looked_after));
         LegalStatus::NotInScope
-    };
+    }
+}
 
-    StatusExplanation {
-        status,
-        as_of,
-        age_years: age,
-        qualifying_days: q_days,
-        eligibility_date: elig_date,
-        reasons,
+/// Why a young person is former relevant, and to which birthday the duties run.
+fn former_relevant_reasons(h: &CareHistory, reasons: &mut Vec<String>) {
+    let twenty_one = at_age(h.dob, 21, 0);
+    let ends = former_relevant_duties_end(h);
+    reasons.push(format!(
+        "Former relevant: a relevant or eligible child immediately before the 18th birthday ({})",
+        LegalStatus::FormerRelevant.source()
+    ));
+    reasons.push(if ends > twenty_one {
+        format!(
+            "Duties continue to the 25th birthday ({ends}): education or training after 21 (s.23CA) or a personal adviser requested (s.23CZB)"
+        )
+    } else {
+        format!("Duties continue to the 21st birthday ({ends}) (CA 1989 s.23C(6))")
+    });
+}
+
+/// Why a young person is qualifying (CA 1989 s.24 (1A) or (1B)), and whether they have been
+/// home with a parent for 6 months.
+fn qualifying_reasons(h: &CareHistory, as_of: NaiveDate, age: u32, reasons: &mut Vec<String>) {
+    if h.special_guardianship && age >= 16 {
+        reasons.push(format!(
+            "Qualifying: aged 16 to 20 under a special guardianship order ({} (1A))",
+            LegalStatus::Qualifying.source()
+        ));
+    } else {
+        reasons.push(format!(
+            "Qualifying: looked after at some time after the 16th birthday and no longer looked after ({} (1B))",
+            LegalStatus::Qualifying.source()
+        ));
+    }
+    if let Some(home) = last_ceased(h, as_of).and_then(|c| home_six_months(h, c, as_of)) {
+        reasons.push(format!(
+            "Living with a parent since {home} for 6 months or more, so no longer a relevant child (CLR 2010 reg 3)"
+        ));
+    }
+}
+
+/// Why a young person is not (or not yet) in scope.
+fn not_in_scope_reason(h: &CareHistory, as_of: NaiveDate, age: u32, looked_after: bool) -> String {
+    if age < 16 {
+        "Not in scope: under 16".to_string()
+    } else if former_relevant_at_18(h) && as_of >= former_relevant_duties_end(h) {
+        format!(
+            "Not in scope: leaving-care duties ended on {}",
+            former_relevant_duties_end(h)
+        )
+    } else if as_of >= at_age(h.dob, 21, 0) {
+        "Not in scope: 21 or over and not a former relevant child".to_string()
+    } else if looked_after {
+        "Not in scope yet: looked after, but not yet 13 weeks since the 14th birthday".to_string()
+    } else {
+        "Not in scope: not looked after at any time since the 16th birthday".to_string()
     }
 }
 

@@ -27,6 +27,7 @@ pub struct LoggedIn {
     pub session: session::NewSession,
 }
 
+/// Signs in with an email and password, unless the account or the address is throttled.
 pub async fn login(
     state: &AppState,
     email: &str,
@@ -38,29 +39,8 @@ pub async fn login(
     let ip = meta.ip_or_unknown();
     let now = state.clock.now();
     let window_start = now - Duration::minutes(state.config.login_window_minutes);
-
-    // Failures for this account since the window opened or since its last success.
-    let last_success = login_attempt::Entity::find()
-        .filter(login_attempt::Column::Email.eq(email.clone()))
-        .filter(login_attempt::Column::Succeeded.eq(true))
-        .filter(login_attempt::Column::At.gte(window_start))
-        .order_by_desc(login_attempt::Column::At)
-        .one(&state.db)
-        .await?
-        .map(|a| a.at);
-    let account_since = last_success.map_or(window_start, |s| s.max(window_start));
-    let account_failures = login_attempt::Entity::find()
-        .filter(login_attempt::Column::Email.eq(email.clone()))
-        .filter(login_attempt::Column::Succeeded.eq(false))
-        .filter(login_attempt::Column::At.gt(account_since))
-        .count(&state.db)
-        .await?;
-    let address_failures = login_attempt::Entity::find()
-        .filter(login_attempt::Column::Ip.eq(ip.clone()))
-        .filter(login_attempt::Column::Succeeded.eq(false))
-        .filter(login_attempt::Column::At.gt(window_start))
-        .count(&state.db)
-        .await?;
+    let (account_failures, address_failures) =
+        recent_failures(state, &email, &ip, window_start).await?;
     let existing = user::Entity::find()
         .filter(user::Column::Email.eq(email.clone()))
         .one(&state.db)
@@ -101,26 +81,7 @@ pub async fn login(
     .await?;
 
     match existing {
-        Some(u) if ok => {
-            let s = session::create(state, &u.id, kind).await?;
-            let action = match kind {
-                TokenKind::Browser => "login",
-                TokenKind::Api => "api_token_issued",
-            };
-            audit::record(
-                state,
-                Some(&u.id),
-                action,
-                Some(Target::user(&u.id)),
-                "success",
-                meta,
-            )
-            .await?;
-            Ok(Ok(LoggedIn {
-                user: u,
-                session: s,
-            }))
-        }
+        Some(u) if ok => Ok(Ok(signed_in(state, u, kind, meta).await?)),
         _ => {
             audit::record(
                 state,
@@ -134,6 +95,65 @@ pub async fn login(
             Ok(Err(LoginFailure::Invalid))
         }
     }
+}
+
+/// Failed sign-ins in the window: (for this account since the window opened or since its last
+/// success, from this address).
+async fn recent_failures(
+    state: &AppState,
+    email: &str,
+    ip: &str,
+    window_start: chrono::DateTime<chrono::Utc>,
+) -> Result<(u64, u64), AppError> {
+    let last_success = login_attempt::Entity::find()
+        .filter(login_attempt::Column::Email.eq(email))
+        .filter(login_attempt::Column::Succeeded.eq(true))
+        .filter(login_attempt::Column::At.gte(window_start))
+        .order_by_desc(login_attempt::Column::At)
+        .one(&state.db)
+        .await?
+        .map(|a| a.at);
+    let account_since = last_success.map_or(window_start, |s| s.max(window_start));
+    let account_failures = login_attempt::Entity::find()
+        .filter(login_attempt::Column::Email.eq(email))
+        .filter(login_attempt::Column::Succeeded.eq(false))
+        .filter(login_attempt::Column::At.gt(account_since))
+        .count(&state.db)
+        .await?;
+    let address_failures = login_attempt::Entity::find()
+        .filter(login_attempt::Column::Ip.eq(ip))
+        .filter(login_attempt::Column::Succeeded.eq(false))
+        .filter(login_attempt::Column::At.gt(window_start))
+        .count(&state.db)
+        .await?;
+    Ok((account_failures, address_failures))
+}
+
+/// A successful sign-in: a new session (or API token), audited.
+async fn signed_in(
+    state: &AppState,
+    u: user::Model,
+    kind: TokenKind,
+    meta: &RequestMeta,
+) -> Result<LoggedIn, AppError> {
+    let s = session::create(state, &u.id, kind).await?;
+    let action = match kind {
+        TokenKind::Browser => "login",
+        TokenKind::Api => "api_token_issued",
+    };
+    audit::record(
+        state,
+        Some(&u.id),
+        action,
+        Some(Target::user(&u.id)),
+        "success",
+        meta,
+    )
+    .await?;
+    Ok(LoggedIn {
+        user: u,
+        session: s,
+    })
 }
 
 /// Deletes sign-in attempts older than a day: throttling looks back one window only, so older

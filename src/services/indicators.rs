@@ -140,166 +140,218 @@ pub async fn load_facts<C: ConnectionTrait>(
     if let Some(ids) = only {
         people = people.filter(young_person::Column::Id.is_in(ids.iter().cloned()));
     }
-    let people = people.all(db).await?;
-    let mut index: HashMap<String, usize> = HashMap::new();
-    let mut out: Vec<Loaded> = Vec::with_capacity(people.len());
-    for p in people {
-        index.insert(p.id.clone(), out.len());
-        out.push(Loaded {
-            young_person_id: p.id.clone(),
-            adviser_id: p.adviser_id.clone(),
-            team_id: p.team_id.clone(),
-            facts: PersonFacts {
-                dob: Some(p.date_of_birth),
-                care_leaver: matches!(
-                    p.legal_status.as_str(),
-                    "eligible" | "relevant" | "former_relevant"
-                ),
-                ..Default::default()
-            },
-        });
+    let mut facts = FactsLoader::new(people.all(db).await?, only);
+    facts.milestones(db).await?;
+    facts.events(db).await?;
+    facts.homes_and_advisers(db).await?;
+    facts.plans(db).await?;
+    facts.audits(db).await?;
+    Ok(facts.out)
+}
+
+/// `q` limited to the young people in `only`, when given.
+fn scoped<E: EntityTrait>(
+    q: sea_orm::Select<E>,
+    col: impl ColumnTrait,
+    only: Option<&[String]>,
+) -> sea_orm::Select<E> {
+    match only {
+        Some(ids) => q.filter(col.is_in(ids.iter().cloned())),
+        None => q,
     }
-    let ids: Option<Vec<String>> = only.map(<[String]>::to_vec);
-    macro_rules! scoped {
-        ($q:expr, $col:expr) => {
-            match &ids {
-                Some(ids) => $q.filter($col.is_in(ids.iter().cloned())),
-                None => $q,
-            }
-        };
-    }
-    let ms = scoped!(
-        milestone::Entity::find().filter(milestone::Column::Code.is_in([
-            "PA_ALLOCATED",
-            "NEEDS_ASSESSMENT",
-            "PATHWAY_PLAN"
-        ])),
-        milestone::Column::YoungPersonId
-    )
-    .all(db)
-    .await?;
-    for m in ms {
-        if let Some(i) = index.get(&m.young_person_id) {
-            let f = &mut out[*i].facts;
-            let v = Some((m.due, m.done_on));
-            match m.code.as_str() {
-                "PA_ALLOCATED" => f.pa_allocated = v,
-                "NEEDS_ASSESSMENT" => f.needs_assessment = v,
-                _ => f.pathway_plan = v,
-            }
+}
+
+/// The facts being loaded, one table at a time, each row added to its young person's facts.
+struct FactsLoader<'a> {
+    only: Option<&'a [String]>,
+    index: HashMap<String, usize>,
+    out: Vec<Loaded>,
+}
+
+impl<'a> FactsLoader<'a> {
+    fn new(people: Vec<young_person::Model>, only: Option<&'a [String]>) -> Self {
+        let mut index: HashMap<String, usize> = HashMap::new();
+        let mut out: Vec<Loaded> = Vec::with_capacity(people.len());
+        for p in people {
+            index.insert(p.id.clone(), out.len());
+            out.push(Loaded {
+                young_person_id: p.id.clone(),
+                adviser_id: p.adviser_id.clone(),
+                team_id: p.team_id.clone(),
+                facts: PersonFacts {
+                    dob: Some(p.date_of_birth),
+                    care_leaver: matches!(
+                        p.legal_status.as_str(),
+                        "eligible" | "relevant" | "former_relevant"
+                    ),
+                    ..Default::default()
+                },
+            });
         }
+        FactsLoader { only, index, out }
     }
-    let events = scoped!(
-        timeline_event::Entity::find().filter(timeline_event::Column::Kind.is_in([
-            "oc3_recorded",
-            "plan_approved",
-            "plan_reviewed",
-            "missing_episode",
-            "return_interview_offered",
-        ])),
-        timeline_event::Column::YoungPersonId
-    )
-    .all(db)
-    .await?;
-    for e in events {
-        if let Some(i) = index.get(&e.young_person_id) {
-            let f = &mut out[*i].facts;
-            match e.kind.as_str() {
-                "oc3_recorded" => {
-                    if let Some(o) = parse_oc3(&e.details) {
-                        f.oc3.push((e.event_date, o));
-                    }
+
+    /// The facts of the young person `id`, if loaded.
+    fn of(&mut self, id: &str) -> Option<&mut PersonFacts> {
+        let i = *self.index.get(id)?;
+        Some(&mut self.out[i].facts)
+    }
+
+    /// The adviser, assessment and first plan milestones.
+    async fn milestones<C: ConnectionTrait>(&mut self, db: &C) -> Result<(), DbErr> {
+        let ms = scoped(
+            milestone::Entity::find().filter(milestone::Column::Code.is_in([
+                "PA_ALLOCATED",
+                "NEEDS_ASSESSMENT",
+                "PATHWAY_PLAN",
+            ])),
+            milestone::Column::YoungPersonId,
+            self.only,
+        )
+        .all(db)
+        .await?;
+        for m in ms {
+            if let Some(f) = self.of(&m.young_person_id) {
+                let v = Some((m.due, m.done_on));
+                match m.code.as_str() {
+                    "PA_ALLOCATED" => f.pa_allocated = v,
+                    "NEEDS_ASSESSMENT" => f.needs_assessment = v,
+                    _ => f.pathway_plan = v,
                 }
-                "plan_approved" | "plan_reviewed" => f.reviews.push(e.event_date),
-                "missing_episode" => {
-                    if let Some(back) = e.end_date {
-                        f.returns.push(back);
-                    }
-                }
-                _ => f.interview_offers.push(e.event_date),
             }
         }
+        Ok(())
     }
-    let homes = scoped!(
-        accommodation::Entity::find(),
-        accommodation::Column::YoungPersonId
-    )
-    .all(db)
-    .await?;
-    for h in homes {
-        if let Some(i) = index.get(&h.young_person_id) {
-            out[*i]
-                .facts
-                .homes
-                .push((h.start_date, h.end_date, h.temporary));
+
+    /// Care-leaver data, plan approvals and reviews, missing episodes and return interviews.
+    async fn events<C: ConnectionTrait>(&mut self, db: &C) -> Result<(), DbErr> {
+        let events = scoped(
+            timeline_event::Entity::find().filter(timeline_event::Column::Kind.is_in([
+                "oc3_recorded",
+                "plan_approved",
+                "plan_reviewed",
+                "missing_episode",
+                "return_interview_offered",
+            ])),
+            timeline_event::Column::YoungPersonId,
+            self.only,
+        )
+        .all(db)
+        .await?;
+        for e in events {
+            if let Some(f) = self.of(&e.young_person_id) {
+                match e.kind.as_str() {
+                    "oc3_recorded" => {
+                        if let Some(o) = parse_oc3(&e.details) {
+                            f.oc3.push((e.event_date, o));
+                        }
+                    }
+                    "plan_approved" | "plan_reviewed" => f.reviews.push(e.event_date),
+                    "missing_episode" => {
+                        if let Some(back) = e.end_date {
+                            f.returns.push(back);
+                        }
+                    }
+                    _ => f.interview_offers.push(e.event_date),
+                }
+            }
         }
+        Ok(())
     }
-    let allocations = scoped!(
-        allocation::Entity::find().filter(allocation::Column::Role.eq("personal_adviser")),
-        allocation::Column::YoungPersonId
-    )
-    .all(db)
-    .await?;
-    for a in allocations {
-        if let Some(i) = index.get(&a.young_person_id) {
-            out[*i].facts.adviser_starts.push(a.start_date);
+
+    /// Where they have lived, and when each personal adviser started.
+    async fn homes_and_advisers<C: ConnectionTrait>(&mut self, db: &C) -> Result<(), DbErr> {
+        let homes = scoped(
+            accommodation::Entity::find(),
+            accommodation::Column::YoungPersonId,
+            self.only,
+        )
+        .all(db)
+        .await?;
+        for h in homes {
+            if let Some(f) = self.of(&h.young_person_id) {
+                f.homes.push((h.start_date, h.end_date, h.temporary));
+            }
         }
-    }
-    // The current plan: the newest version that is not superseded.
-    let plans: Vec<(String, i32, String)> = scoped!(
-        plan::Entity::find()
-            .select_only()
-            .column(plan::Column::YoungPersonId)
-            .column(plan::Column::VersionNo)
-            .column(plan::Column::Status)
-            .filter(plan::Column::Status.ne("superseded")),
-        plan::Column::YoungPersonId
-    )
-    .into_tuple()
-    .all(db)
-    .await?;
-    let mut newest: HashMap<String, (i32, String)> = HashMap::new();
-    for (yp, v, status) in plans {
-        let e = newest.entry(yp).or_insert((v, status.clone()));
-        if v >= e.0 {
-            *e = (v, status);
+        let allocations = scoped(
+            allocation::Entity::find().filter(allocation::Column::Role.eq("personal_adviser")),
+            allocation::Column::YoungPersonId,
+            self.only,
+        )
+        .all(db)
+        .await?;
+        for a in allocations {
+            if let Some(f) = self.of(&a.young_person_id) {
+                f.adviser_starts.push(a.start_date);
+            }
         }
+        Ok(())
     }
-    for (yp, (_, status)) in newest {
-        if let Some(i) = index.get(&yp) {
-            let f = &mut out[*i].facts;
-            f.has_plan = true;
-            // Submission is refused while any of the nine checks fails (domain::plan).
-            f.plan_passes = matches!(status.as_str(), "submitted" | "approved");
+
+    /// The current plan: the newest version that is not superseded.
+    async fn plans<C: ConnectionTrait>(&mut self, db: &C) -> Result<(), DbErr> {
+        let plans: Vec<(String, i32, String)> = scoped(
+            plan::Entity::find()
+                .select_only()
+                .column(plan::Column::YoungPersonId)
+                .column(plan::Column::VersionNo)
+                .column(plan::Column::Status)
+                .filter(plan::Column::Status.ne("superseded")),
+            plan::Column::YoungPersonId,
+            self.only,
+        )
+        .into_tuple()
+        .all(db)
+        .await?;
+        let mut newest: HashMap<String, (i32, String)> = HashMap::new();
+        for (yp, v, status) in plans {
+            let e = newest.entry(yp).or_insert((v, status.clone()));
+            if v >= e.0 {
+                *e = (v, status);
+            }
         }
-    }
-    let audits = scoped!(
-        case_audit::Entity::find(),
-        case_audit::Column::YoungPersonId
-    )
-    .all(db)
-    .await?;
-    for a in audits {
-        if let Some(i) = index.get(&a.young_person_id) {
-            let overall = serde_json::from_str::<serde_json::Value>(&a.grades)
-                .ok()
-                .and_then(|g| g["overall"]["grade"].as_str().map(str::to_string))
-                .unwrap_or_default();
-            out[*i].facts.audits.push((a.audit_date, overall));
+        for (yp, (_, status)) in newest {
+            if let Some(f) = self.of(&yp) {
+                f.has_plan = true;
+                // Submission is refused while any of the nine checks fails (domain::plan).
+                f.plan_passes = matches!(status.as_str(), "submitted" | "approved");
+            }
         }
+        Ok(())
     }
-    let open = scoped!(
-        audit_action::Entity::find().filter(audit_action::Column::Status.eq("open")),
-        audit_action::Column::YoungPersonId
-    )
-    .all(db)
-    .await?;
-    for a in open {
-        if let Some(i) = index.get(&a.young_person_id) {
-            out[*i].facts.open_audit_actions += 1;
+
+    /// Case audits with their overall grade, and the open audit actions.
+    async fn audits<C: ConnectionTrait>(&mut self, db: &C) -> Result<(), DbErr> {
+        let audits = scoped(
+            case_audit::Entity::find(),
+            case_audit::Column::YoungPersonId,
+            self.only,
+        )
+        .all(db)
+        .await?;
+        for a in audits {
+            if let Some(f) = self.of(&a.young_person_id) {
+                let overall = serde_json::from_str::<serde_json::Value>(&a.grades)
+                    .ok()
+                    .and_then(|g| g["overall"]["grade"].as_str().map(str::to_string))
+                    .unwrap_or_default();
+                f.audits.push((a.audit_date, overall));
+            }
         }
+        let open = scoped(
+            audit_action::Entity::find().filter(audit_action::Column::Status.eq("open")),
+            audit_action::Column::YoungPersonId,
+            self.only,
+        )
+        .all(db)
+        .await?;
+        for a in open {
+            if let Some(f) = self.of(&a.young_person_id) {
+                f.open_audit_actions += 1;
+            }
+        }
+        Ok(())
     }
-    Ok(out)
 }
 
 type Key = (Scope, &'static str, Option<Band>);

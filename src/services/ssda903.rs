@@ -75,6 +75,7 @@ pub fn latest_complete_year(today: NaiveDate) -> i32 {
     }
 }
 
+/// The extract for the collection year ending on 31 March of `year`.
 pub async fn extract(state: &AppState, year: i32) -> Result<Extract, AppError> {
     let (start, end) = bounds(year).ok_or(AppError::NotFound)?;
     let policy = &state.config.policy;
@@ -98,37 +99,21 @@ pub async fn extract(state: &AppState, year: i32) -> Result<Extract, AppError> {
         problems: vec![],
     };
     for p in people {
-        let dob = p.date_of_birth;
         let Some((age, birthday)) = (17..=21u32).find_map(|n| {
-            let b = add_months(dob, n * 12);
+            let b = add_months(p.date_of_birth, n * 12);
             (b >= start && b <= end).then_some((n, b))
         }) else {
             continue;
         };
         let name = crate::services::young_people::display_name(&p);
-        let problem = |rule: &str, message: String| Problem {
-            young_person_id: p.id.clone(),
-            local_id: p.local_id.clone(),
-            name: name.clone(),
-            rule: rule.to_string(),
-            message,
-        };
         let from = add_months(birthday, 0)
             .checked_sub_months(chrono::Months::new(policy.oc3_window_before_months))
             .unwrap_or(birthday);
         let to = add_months(birthday, policy.oc3_window_after_months);
-        let answers = events
-            .iter()
-            .filter(|e| e.young_person_id == p.id && e.event_date >= from && e.event_date <= to)
-            .filter_map(|e| {
-                e.details
-                    .as_deref()
-                    .and_then(|d| serde_json::from_str::<Oc3>(d).ok())
-                    .map(|o| (e.event_date, o))
-            })
-            .min_by_key(|(d, _)| (*d - birthday).num_days().abs());
-        let Some((_, o)) = answers else {
+        let Some(o) = nearest_answers(&events, &p.id, birthday, from, to) else {
             out.missing.push(problem(
+                &p,
+                &name,
                 "",
                 format!(
                     "No care-leaver data recorded around the {}th birthday ({}); record it between {} and {}",
@@ -140,52 +125,100 @@ pub async fn extract(state: &AppState, year: i32) -> Result<Extract, AppError> {
             ));
             continue;
         };
-        let sex = rules::sex_code(p.gender.as_deref());
-        if sex.is_none() {
-            out.problems.push(problem(
-                "101",
-                "Sex is not recorded: add it to their details".into(),
-            ));
-        }
-        let ethnic = rules::ethnic_code(p.ethnicity.as_deref());
-        if ethnic.is_none() {
-            out.problems.push(problem(
-                "103",
-                format!(
-                    "Ethnicity \"{}\" is not one of the DfE categories: change it in their details",
-                    p.ethnicity.as_deref().unwrap_or("")
-                ),
-            ));
-        }
-        for f in rules::validate(&o, age) {
-            out.problems.push(problem(f.rule, f.message));
-        }
-        out.rows.push(Row {
-            young_person_id: p.id.clone(),
-            local_id: p.local_id.clone(),
-            name: name.clone(),
-            birthday,
-            age,
-            header: [
-                p.local_id.clone(),
-                sex.unwrap_or("").to_string(),
-                ddmmyyyy(dob),
-                ethnic.unwrap_or("").to_string(),
-                // No UPN is held for care leavers; UN5 is the DfE code for "not known".
-                "UN5".to_string(),
-                String::new(),
-                String::new(),
-            ],
-            oc3: [
-                p.local_id.clone(),
-                ddmmyyyy(dob),
-                o.in_touch,
-                o.activity,
-                o.accommodation,
-            ],
-        });
+        add_row(&mut out, &p, &name, (age, birthday), o);
     }
     Ok(out)
+}
+
+fn problem(p: &young_person::Model, name: &str, rule: &str, message: String) -> Problem {
+    Problem {
+        young_person_id: p.id.clone(),
+        local_id: p.local_id.clone(),
+        name: name.to_string(),
+        rule: rule.to_string(),
+        message,
+    }
+}
+
+/// The care-leaver data recorded for the young person `id` between `from` and `to`, nearest the
+/// birthday.
+fn nearest_answers(
+    events: &[timeline_event::Model],
+    id: &str,
+    birthday: NaiveDate,
+    from: NaiveDate,
+    to: NaiveDate,
+) -> Option<Oc3> {
+    events
+        .iter()
+        .filter(|e| e.young_person_id == id && e.event_date >= from && e.event_date <= to)
+        .filter_map(|e| {
+            e.details
+                .as_deref()
+                .and_then(|d| serde_json::from_str::<Oc3>(d).ok())
+                .map(|o| (e.event_date, o))
+        })
+        .min_by_key(|(d, _)| (*d - birthday).num_days().abs())
+        .map(|(_, o)| o)
+}
+
+/// The young person's Header and OC3 rows, with every rule they break.
+fn add_row(
+    out: &mut Extract,
+    p: &young_person::Model,
+    name: &str,
+    (age, birthday): (u32, NaiveDate),
+    o: Oc3,
+) {
+    let dob = p.date_of_birth;
+    let sex = rules::sex_code(p.gender.as_deref());
+    if sex.is_none() {
+        out.problems.push(problem(
+            p,
+            name,
+            "101",
+            "Sex is not recorded: add it to their details".into(),
+        ));
+    }
+    let ethnic = rules::ethnic_code(p.ethnicity.as_deref());
+    if ethnic.is_none() {
+        out.problems.push(problem(
+            p,
+            name,
+            "103",
+            format!(
+                "Ethnicity \"{}\" is not one of the DfE categories: change it in their details",
+                p.ethnicity.as_deref().unwrap_or("")
+            ),
+        ));
+    }
+    for f in rules::validate(&o, age) {
+        out.problems.push(problem(p, name, f.rule, f.message));
+    }
+    out.rows.push(Row {
+        young_person_id: p.id.clone(),
+        local_id: p.local_id.clone(),
+        name: name.to_string(),
+        birthday,
+        age,
+        header: [
+            p.local_id.clone(),
+            sex.unwrap_or("").to_string(),
+            ddmmyyyy(dob),
+            ethnic.unwrap_or("").to_string(),
+            // No UPN is held for care leavers; UN5 is the DfE code for "not known".
+            "UN5".to_string(),
+            String::new(),
+            String::new(),
+        ],
+        oc3: [
+            p.local_id.clone(),
+            ddmmyyyy(dob),
+            o.in_touch,
+            o.activity,
+            o.accommodation,
+        ],
+    });
 }
 
 fn csv_line(cells: &[String]) -> String {

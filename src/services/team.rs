@@ -356,15 +356,43 @@ pub async fn awaiting_allocation(
         .offset((page - 1) * AWAITING_PER_PAGE)
         .all(&state.db)
         .await?;
-    let milestones: HashMap<String, milestone::Model> = milestone::Entity::find()
+    let milestones = adviser_due_by_person(state, &people).await?;
+    let teams = team_names(state, &people).await?;
+    let today = state.clock.today();
+    let soon = state.config.policy.due_soon_days;
+    let items = people
+        .into_iter()
+        .map(|p| awaiting_item(p, &milestones, &teams, today, soon))
+        .collect();
+    Ok(AwaitingAllocationPage {
+        total,
+        page,
+        per_page: AWAITING_PER_PAGE,
+        items,
+    })
+}
+
+/// The PA_ALLOCATED milestone of each of `people`, by young person id.
+async fn adviser_due_by_person(
+    state: &AppState,
+    people: &[young_person::Model],
+) -> Result<HashMap<String, milestone::Model>, AppError> {
+    Ok(milestone::Entity::find()
         .filter(milestone::Column::Code.eq("PA_ALLOCATED"))
         .filter(milestone::Column::YoungPersonId.is_in(people.iter().map(|p| p.id.clone())))
         .all(&state.db)
         .await?
         .into_iter()
         .map(|m| (m.young_person_id.clone(), m))
-        .collect();
-    let teams: HashMap<String, String> = team::Entity::find()
+        .collect())
+}
+
+/// The names of the teams `people` belong to, by team id.
+async fn team_names(
+    state: &AppState,
+    people: &[young_person::Model],
+) -> Result<HashMap<String, String>, AppError> {
+    Ok(team::Entity::find()
         .filter(
             team::Column::Id.is_in(
                 people
@@ -377,40 +405,37 @@ pub async fn awaiting_allocation(
         .await?
         .into_iter()
         .map(|t| (t.id, t.name))
-        .collect();
-    let today = state.clock.today();
-    let soon = state.config.policy.due_soon_days;
-    let items = people
-        .into_iter()
-        .map(|p| {
-            let m = milestones.get(&p.id);
-            let added_on = p.created_at.date_naive();
-            AwaitingAllocation {
-                young_person: young_people::display_name(&p),
-                local_id: p.local_id.clone(),
-                team: p.team_id.as_ref().and_then(|t| teams.get(t).cloned()),
-                team_id: p.team_id.clone(),
-                date_of_birth: p.date_of_birth,
-                age: crate::domain::age::age_years(p.date_of_birth, today),
-                added_on,
-                days_waiting: (today - added_on).num_days().max(0),
-                adviser_due: m.map(|m| m.due),
-                adviser_due_state: m.map(|m| {
-                    crate::services::timeline::state_code(crate::domain::timeline::state_on(
-                        m.due, m.done_on, today, soon,
-                    ))
-                    .to_string()
-                }),
-                young_person_id: p.id,
-            }
-        })
-        .collect();
-    Ok(AwaitingAllocationPage {
-        total,
-        page,
-        per_page: AWAITING_PER_PAGE,
-        items,
-    })
+        .collect())
+}
+
+/// One line of the awaiting-allocation list, as of `today`.
+fn awaiting_item(
+    p: young_person::Model,
+    milestones: &HashMap<String, milestone::Model>,
+    teams: &HashMap<String, String>,
+    today: NaiveDate,
+    soon: u32,
+) -> AwaitingAllocation {
+    let m = milestones.get(&p.id);
+    let added_on = p.created_at.date_naive();
+    AwaitingAllocation {
+        young_person: young_people::display_name(&p),
+        local_id: p.local_id.clone(),
+        team: p.team_id.as_ref().and_then(|t| teams.get(t).cloned()),
+        team_id: p.team_id.clone(),
+        date_of_birth: p.date_of_birth,
+        age: crate::domain::age::age_years(p.date_of_birth, today),
+        added_on,
+        days_waiting: (today - added_on).num_days().max(0),
+        adviser_due: m.map(|m| m.due),
+        adviser_due_state: m.map(|m| {
+            crate::services::timeline::state_code(crate::domain::timeline::state_on(
+                m.due, m.done_on, today, soon,
+            ))
+            .to_string()
+        }),
+        young_person_id: p.id,
+    }
 }
 
 /// For each of `team_ids` (the teams on one page of the awaiting-allocation list) that is among

@@ -2,10 +2,13 @@
 //! with its numerator and denominator, the young people behind it, a 12-month trend drawn as an
 //! accessible SVG with a table equivalent, and a CSV of everything shown.
 
+use std::collections::HashMap;
+
 use askama::Template;
 use axum::extract::{Path, Query, State};
 use axum::http::header;
 use axum::response::{Html, IntoResponse, Response};
+use chrono::NaiveDate;
 use serde::Deserialize;
 
 use super::render;
@@ -91,7 +94,6 @@ async fn chosen(
     Ok((scope, name, scopes))
 }
 
-/// A sparkline: the percentages as a polyline in a 120 by 32 box, 0% at the bottom.
 /// A number to one decimal place, written with integer arithmetic: float formatting was a
 /// tenth of this page's time.
 fn one_decimal(out: &mut String, x: f64) {
@@ -101,6 +103,7 @@ fn one_decimal(out: &mut String, x: f64) {
     let _ = write!(out, "{sign}{}.{}", tenths.abs() / 10, tenths.abs() % 10);
 }
 
+/// A sparkline: the percentages as a polyline in a 120 by 32 box, 0% at the bottom.
 fn sparkline(trend: &[(chrono::NaiveDate, i32, i32)]) -> String {
     let span = trend.len().saturating_sub(1).max(1) as f64;
     let mut out = String::with_capacity(trend.len() * 12);
@@ -127,68 +130,7 @@ pub async fn page(
 ) -> Result<Html<String>, AppError> {
     let (scope, scope_name, scopes) = chosen(&state, &user, q.scope.as_deref()).await?;
     let (series, computed) = svc::series(&state, &scope).await?;
-    // Every series shares the same few month-ends: format each date once, not once a point.
-    let mut labels: std::collections::HashMap<chrono::NaiveDate, String> =
-        std::collections::HashMap::new();
-    let mut groups: Vec<Group> = Vec::new();
-    for s in series {
-        let Some(d) = indicators::def(s.code) else {
-            continue;
-        };
-        let band = s
-            .band
-            .map(|b| format!("aged {}", b.code()))
-            .unwrap_or_default();
-        let first = s.trend.first();
-        let last = s.trend.last();
-        let month = |d: &chrono::NaiveDate| d.format("%B %Y").to_string();
-        let svg_desc = match (first, last) {
-            (Some(f), Some(l)) if s.trend.len() > 1 => format!(
-                "{} in {} and {} in {}",
-                pct_text(f.1, f.2),
-                month(&f.0),
-                pct_text(l.1, l.2),
-                month(&l.0)
-            ),
-            _ => "Not enough months kept yet for a trend".into(),
-        };
-        let row = Row {
-            code: d.code,
-            title: d.title.to_string(),
-            counts: d.counts,
-            better: match d.better {
-                Better::Higher => "Higher is better",
-                Better::Lower => "Lower is better",
-            },
-            band_code: s.band.map_or("", |b| b.code()),
-            svg_id: format!("trend-{}-{}", d.code, s.band.map_or("all", |b| b.code())),
-            value: pct_text(s.current.0, s.current.1),
-            num: s.current.0,
-            den: s.current.1,
-            svg_points: sparkline(&s.trend),
-            svg_desc,
-            trend: s
-                .trend
-                .iter()
-                .map(|(p, n, dd)| TrendPoint {
-                    month: labels
-                        .entry(*p)
-                        .or_insert_with(|| crate::views::date(p))
-                        .clone(),
-                    value: pct_text(*n, *dd),
-                    counts: format!("{n} of {dd}"),
-                })
-                .collect(),
-            band,
-        };
-        match groups.iter_mut().find(|g| g.title == d.group) {
-            Some(g) => g.rows.push(row),
-            None => groups.push(Group {
-                title: d.group,
-                rows: vec![row],
-            }),
-        }
-    }
+    let groups = groups(series);
     audit::record(
         &state,
         Some(user.id()),
@@ -217,6 +159,77 @@ pub async fn page(
             |c| c.format("%-d %B %Y at %H:%M UTC").to_string(),
         ),
     })
+}
+
+/// The indicators' rows, in their groups, in the order the series come.
+fn groups(series: Vec<svc::Series>) -> Vec<Group> {
+    // Every series shares the same few month-ends: format each date once, not once a point.
+    let mut labels: HashMap<NaiveDate, String> = HashMap::new();
+    let mut groups: Vec<Group> = Vec::new();
+    for s in series {
+        let Some(d) = indicators::def(s.code) else {
+            continue;
+        };
+        let row = row(&s, d, &mut labels);
+        match groups.iter_mut().find(|g| g.title == d.group) {
+            Some(g) => g.rows.push(row),
+            None => groups.push(Group {
+                title: d.group,
+                rows: vec![row],
+            }),
+        }
+    }
+    groups
+}
+
+/// One indicator's row: its figure now, its sparkline and the trend's table.
+fn row(s: &svc::Series, d: &indicators::Def, labels: &mut HashMap<NaiveDate, String>) -> Row {
+    let band = s
+        .band
+        .map(|b| format!("aged {}", b.code()))
+        .unwrap_or_default();
+    let first = s.trend.first();
+    let last = s.trend.last();
+    let month = |d: &NaiveDate| d.format("%B %Y").to_string();
+    let svg_desc = match (first, last) {
+        (Some(f), Some(l)) if s.trend.len() > 1 => format!(
+            "{} in {} and {} in {}",
+            pct_text(f.1, f.2),
+            month(&f.0),
+            pct_text(l.1, l.2),
+            month(&l.0)
+        ),
+        _ => "Not enough months kept yet for a trend".into(),
+    };
+    Row {
+        code: d.code,
+        title: d.title.to_string(),
+        counts: d.counts,
+        better: match d.better {
+            Better::Higher => "Higher is better",
+            Better::Lower => "Lower is better",
+        },
+        band_code: s.band.map_or("", |b| b.code()),
+        svg_id: format!("trend-{}-{}", d.code, s.band.map_or("all", |b| b.code())),
+        value: pct_text(s.current.0, s.current.1),
+        num: s.current.0,
+        den: s.current.1,
+        svg_points: sparkline(&s.trend),
+        svg_desc,
+        trend: s
+            .trend
+            .iter()
+            .map(|(p, n, dd)| TrendPoint {
+                month: labels
+                    .entry(*p)
+                    .or_insert_with(|| crate::views::date(p))
+                    .clone(),
+                value: pct_text(*n, *dd),
+                counts: format!("{n} of {dd}"),
+            })
+            .collect(),
+        band,
+    }
 }
 
 fn csv_field(s: &str) -> String {
