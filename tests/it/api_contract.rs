@@ -227,3 +227,71 @@ async fn the_published_limits_on_signing_in_and_on_a_history_change_are_the_ones
         res.body
     );
 }
+
+#[tokio::test]
+async fn the_published_limits_on_a_plans_words_are_the_ones_enforced() {
+    let app = TestApp::new().await;
+    app.seed().await;
+    let token = app.token("adviser@demo.test").await;
+    let doc = app
+        .api(Method::GET, "/api/openapi.json", None, None)
+        .await
+        .json();
+    let section = &schema(&doc, "Section")["properties"];
+    let max = section["in_my_words"]["maxLength"]
+        .as_u64()
+        .expect("a published limit on the young person's words") as usize;
+    let most_goals = section["goals"]["maxItems"]
+        .as_u64()
+        .expect("a published limit on goals") as usize;
+    let person = app.young_person_id("BAR-1001").await;
+    let plan = app
+        .api(
+            Method::POST,
+            &format!("/api/v1/young-people/{person}/plans"),
+            Some(&token),
+            None,
+        )
+        .await;
+    assert_eq!(plan.status, StatusCode::CREATED, "{}", plan.body);
+    let plan = plan.json();
+    let put = |content: Value, lock: Value| {
+        let app = &app;
+        let token = token.clone();
+        let id = plan["id"].as_str().unwrap_or_default().to_string();
+        async move {
+            app.api(
+                Method::PUT,
+                &format!("/api/v1/plans/{id}"),
+                Some(&token),
+                Some(json!({ "lock_version": lock, "content": content })),
+            )
+            .await
+        }
+    };
+    let words = |n: usize, goals: usize| {
+        json!({ "sections": [{
+            "code": "about_me",
+            "in_my_words": "a".repeat(n),
+            "goals": vec![json!({"text": "A goal"}); goals],
+        }] })
+    };
+    let res = put(words(max + 1, 0), plan["lock_version"].clone()).await;
+    assert_eq!(res.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", res.body);
+    assert_eq!(
+        fields_on(&res.json(), "in_my_words").len(),
+        1,
+        "{}",
+        res.body
+    );
+    let res = put(words(1, most_goals + 1), plan["lock_version"].clone()).await;
+    assert_eq!(res.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", res.body);
+    assert_eq!(fields_on(&res.json(), "goals").len(), 1, "{}", res.body);
+    let res = put(words(max, most_goals), plan["lock_version"].clone()).await;
+    assert_eq!(
+        res.status,
+        StatusCode::OK,
+        "at the published limits: {}",
+        res.body
+    );
+}

@@ -233,3 +233,33 @@ fn validation_limits_lengths() {
     p.sections[0].in_my_words = "x".repeat(MAX_TEXT + 1);
     assert_eq!(validate(&p, day("2026-11-01"))[0].field, "in_my_words");
 }
+
+#[test]
+fn validation_refuses_control_characters_and_unknown_choices_where_they_were_typed() {
+    let mut p = complete();
+    p.sections[3].goals[0].text = "A job\u{7}".into();
+    let e = validate(&p, day("2026-11-01"));
+    assert_eq!(e.len(), 1, "{e:?}");
+    assert_eq!(e[0].field, "goal_0_text");
+    assert!(
+        e[0].message.contains("control characters"),
+        "{}",
+        e[0].message
+    );
+
+    let mut p = complete();
+    p.sections[3].goals[0].actions[0].status = "finished".into();
+    p.risks[0].likelihood = "very".into();
+    let e = validate(&p, day("2026-11-01"));
+    let fields: Vec<&str> = e.iter().map(|e| e.field.as_str()).collect();
+    assert!(fields.contains(&"act_0_0_status"), "{fields:?}");
+    assert!(fields.contains(&"risk_0_likelihood"), "{fields:?}");
+    // Each part's page sees only its own problems.
+    let risks_only = validate_part(&p, Some("risks"), day("2026-11-01"));
+    assert_eq!(risks_only.len(), 1);
+    assert_eq!(risks_only[0].message, "Choose low, medium or high");
+
+    let mut p = complete();
+    p.sections[0].goals = vec![Goal::default(); MAX_GOALS + 1];
+    assert_eq!(validate(&p, day("2026-11-01"))[0].field, "goals");
+}
