@@ -7,7 +7,20 @@ pub fn flatten(plan: &PlanContent) -> Vec<(String, String)> {
     let mut plan = plan.clone();
     plan.normalise();
     let mut out = vec![];
-    let d = |d: Option<NaiveDate>| d.map(|d| d.to_string()).unwrap_or_default();
+    sections(&plan, &mut out);
+    assessment_and_risks(&plan, &mut out);
+    accommodation(&plan, &mut out);
+    rights_meetings_agreement(&plan, &mut out);
+    out
+}
+
+type Lines = Vec<(String, String)>;
+
+fn d(d: Option<NaiveDate>) -> String {
+    d.map(|d| d.to_string()).unwrap_or_default()
+}
+
+fn sections(plan: &PlanContent, out: &mut Lines) {
     for s in &plan.sections {
         let t = section_title(&s.code).unwrap_or("");
         out.push((format!("{t}: in my words"), s.in_my_words.clone()));
@@ -39,6 +52,9 @@ pub fn flatten(plan: &PlanContent) -> Vec<(String, String)> {
         }
         out.push((format!("{t}: views of others"), s.others_views.clone()));
     }
+}
+
+fn assessment_and_risks(plan: &PlanContent, out: &mut Lines) {
     out.push((
         "Assessment: history".into(),
         plan.assessment.history.clone(),
@@ -65,6 +81,9 @@ pub fn flatten(plan: &PlanContent) -> Vec<(String, String)> {
         ));
     }
     out.push(("Overall contingency".into(), plan.contingency.clone()));
+}
+
+fn accommodation(plan: &PlanContent, out: &mut Lines) {
     out.push((
         "Accommodation".into(),
         plan.accommodation.description.clone(),
@@ -98,6 +117,9 @@ pub fn flatten(plan: &PlanContent) -> Vec<(String, String)> {
         .trim()
         .to_string(),
     ));
+}
+
+fn rights_meetings_agreement(plan: &PlanContent, out: &mut Lines) {
     for t in &plan.told_about {
         let label = TOLD_ABOUT
             .iter()
@@ -137,5 +159,4 @@ pub fn flatten(plan: &PlanContent) -> Vec<(String, String)> {
     ));
     out.push(("Copy given".into(), d(plan.agreement.copy_given_on)));
     out.push(("Next review".into(), d(plan.next_review)));
-    out
 }
