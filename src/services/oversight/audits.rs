@@ -153,37 +153,7 @@ pub async fn create_audit(
     }
     let today = state.clock.today();
     input::check_on(&input, &today)?;
-    let mut errors = vec![];
-    for (area, label) in AUDIT_AREAS {
-        match input.grades.get(*area) {
-            Some(g) if GRADES.iter().any(|(c, _)| *c == g.grade) => {
-                if g.findings.trim().is_empty() {
-                    errors.push(FieldError::new(
-                        format!("grades.{area}.findings"),
-                        format!("{label}: record the findings behind the grade"),
-                    ));
-                }
-                if g.findings.chars().count() > 10_000 {
-                    errors.push(FieldError::new(
-                        format!("grades.{area}.findings"),
-                        "Findings must be 10,000 characters or fewer",
-                    ));
-                }
-            }
-            _ => errors.push(FieldError::new(
-                format!("grades.{area}.grade"),
-                format!("{label}: choose a grade"),
-            )),
-        }
-    }
-    for k in input.grades.keys() {
-        if !AUDIT_AREAS.iter().any(|(a, _)| a == k) {
-            errors.push(FieldError::new(
-                "grades",
-                format!("{k} is not an audit area"),
-            ));
-        }
-    }
+    let mut errors = check_grades(&input.grades);
     let owners = action_owners(state, &person).await?;
     let actions: Vec<(usize, &NewAuditAction)> = input
         .actions
@@ -191,31 +161,7 @@ pub async fn create_audit(
         .enumerate()
         .filter(|(_, a)| !a.is_empty())
         .collect();
-    for (i, a) in actions.iter().copied() {
-        if a.text.trim().is_empty() {
-            errors.push(FieldError::new(
-                format!("actions[{i}].text"),
-                "Say what needs to be done",
-            ));
-        }
-        if !owners.iter().any(|o| o.id == a.owner_id) {
-            errors.push(FieldError::new(
-                format!("actions[{i}].owner_id"),
-                "Choose who owns the action: the adviser or a manager",
-            ));
-        }
-        match a.due {
-            None => errors.push(FieldError::new(
-                format!("actions[{i}].due"),
-                "Enter when the action is due",
-            )),
-            Some(d) if d < today => errors.push(FieldError::new(
-                format!("actions[{i}].due"),
-                "The due date must be today or later",
-            )),
-            _ => {}
-        }
-    }
+    errors.extend(check_actions(&actions, &owners, today));
     if !errors.is_empty() {
         return Err(AppError::Validation(errors));
     }
@@ -241,20 +187,7 @@ pub async fn create_audit(
         }
         .insert(&txn)
         .await?;
-    for (_, act) in actions {
-        audit_action::ActiveModel {
-            id: Set(uuid::Uuid::now_v7().to_string()),
-            audit_id: Set(a.id.clone()),
-            young_person_id: Set(person.id.clone()),
-            text: Set(act.text.trim().to_string()),
-            owner_id: Set(act.owner_id.clone()),
-            due: Set(act.due.unwrap_or(today)),
-            status: Set("open".into()),
-            completed_on: Set(None),
-        }
-        .insert(&txn)
-        .await?;
-    }
+    write_actions(&txn, &a, &actions, today).await?;
     audit::record_on(
         &txn,
         now,
@@ -267,6 +200,102 @@ pub async fn create_audit(
     .await?;
     txn.commit().await?;
     Ok(a)
+}
+
+/// Every area graded with a grade from the list, with the findings behind it; no other areas.
+fn check_grades(grades: &BTreeMap<String, AreaGrade>) -> Vec<FieldError> {
+    let mut errors = vec![];
+    for (area, label) in AUDIT_AREAS {
+        match grades.get(*area) {
+            Some(g) if GRADES.iter().any(|(c, _)| *c == g.grade) => {
+                if g.findings.trim().is_empty() {
+                    errors.push(FieldError::new(
+                        format!("grades.{area}.findings"),
+                        format!("{label}: record the findings behind the grade"),
+                    ));
+                }
+                if g.findings.chars().count() > 10_000 {
+                    errors.push(FieldError::new(
+                        format!("grades.{area}.findings"),
+                        "Findings must be 10,000 characters or fewer",
+                    ));
+                }
+            }
+            _ => errors.push(FieldError::new(
+                format!("grades.{area}.grade"),
+                format!("{label}: choose a grade"),
+            )),
+        }
+    }
+    for k in grades.keys() {
+        if !AUDIT_AREAS.iter().any(|(a, _)| a == k) {
+            errors.push(FieldError::new(
+                "grades",
+                format!("{k} is not an audit area"),
+            ));
+        }
+    }
+    errors
+}
+
+/// Each action begun (by its place on the page) says what, has an owner who may own it and is
+/// due today or later.
+fn check_actions(
+    actions: &[(usize, &NewAuditAction)],
+    owners: &[user::Model],
+    today: NaiveDate,
+) -> Vec<FieldError> {
+    let mut errors = vec![];
+    for (i, a) in actions.iter().copied() {
+        if a.text.trim().is_empty() {
+            errors.push(FieldError::new(
+                format!("actions[{i}].text"),
+                "Say what needs to be done",
+            ));
+        }
+        if !owners.iter().any(|o| o.id == a.owner_id) {
+            errors.push(FieldError::new(
+                format!("actions[{i}].owner_id"),
+                "Choose who owns the action: the adviser or a manager",
+            ));
+        }
+        match a.due {
+            None => errors.push(FieldError::new(
+                format!("actions[{i}].due"),
+                "Enter when the action is due",
+            )),
+            Some(d) if d < today => errors.push(FieldError::new(
+                format!("actions[{i}].due"),
+                "The due date must be today or later",
+            )),
+            _ => {}
+        }
+    }
+    errors
+}
+
+/// Writes an audit's action points, open, in the audit's transaction.
+async fn write_actions<C: sea_orm::ConnectionTrait>(
+    db: &C,
+    a: &case_audit::Model,
+    actions: &[(usize, &NewAuditAction)],
+    today: NaiveDate,
+) -> Result<(), AppError> {
+    for (_, act) in actions.iter().copied() {
+        audit_action::ActiveModel {
+            id: Set(uuid::Uuid::now_v7().to_string()),
+            audit_id: Set(a.id.clone()),
+            young_person_id: Set(a.young_person_id.clone()),
+            text: Set(act.text.trim().to_string()),
+            owner_id: Set(act.owner_id.clone()),
+            due: Set(act.due.unwrap_or(today)),
+            status: Set("open".into()),
+            completed_on: Set(None),
+        }
+        .insert(db)
+        .await?;
+    }
+    Ok(())
 }
 
 pub struct AuditView {

@@ -228,43 +228,7 @@ pub async fn record_supervision(
             "Choose someone you supervise",
         )]));
     };
-    // Cases discussed must be young people the manager can see; one query for all of them.
-    let wanted: Vec<String> = input
-        .cases
-        .iter()
-        .filter(|c| !c.is_empty())
-        .map(|c| c.young_person_id.clone())
-        .collect();
-    let seen: Vec<young_person::Model> = if wanted.is_empty() {
-        vec![]
-    } else {
-        young_person::Entity::find()
-            .filter(young_person::Column::Id.is_in(wanted))
-            .filter(scope(caller))
-            .all(&state.db)
-            .await?
-    };
-    let mut errors = vec![];
-    let mut cases = vec![];
-    for (i, c) in input.cases.iter().enumerate() {
-        if c.is_empty() {
-            continue;
-        }
-        match seen.iter().find(|p| p.id == c.young_person_id) {
-            None => errors.push(FieldError::new(
-                format!("cases[{i}].young_person_id"),
-                "Choose a young person from the list",
-            )),
-            Some(p) => cases.push((
-                p.clone(),
-                c.decision.trim().to_string(),
-                given(c.actions.clone()),
-            )),
-        }
-    }
-    if !errors.is_empty() {
-        return Err(AppError::Validation(errors));
-    }
+    let cases = cases_discussed(state, caller, &input.cases).await?;
     let Some(session_date) = input.session_date else {
         return Err(AppError::Validation(vec![FieldError::new(
             "session_date",
@@ -288,32 +252,7 @@ pub async fn record_supervision(
     }
     .insert(&txn)
     .await?;
-    for (p, decision, actions) in cases {
-        write_record(
-            &txn,
-            &p.id,
-            "supervision",
-            &decision,
-            None,
-            None,
-            &actions,
-            Some(s.id.clone()),
-            caller.id(),
-            session_date,
-            now,
-        )
-        .await?;
-        audit::record_on(
-            &txn,
-            now,
-            Some(caller.id()),
-            "record_oversight",
-            Some(Target::young_person(&p.id)),
-            "success",
-            meta,
-        )
-        .await?;
-    }
+    write_cases(&txn, caller, &s, cases, now, meta).await?;
     audit::record_on(
         &txn,
         now,
@@ -326,6 +265,93 @@ pub async fn record_supervision(
     .await?;
     txn.commit().await?;
     Ok(s)
+}
+
+/// A case discussed, as it is written: the young person, the decision and its actions.
+type CaseDecision = (young_person::Model, String, Vec<OversightAction>);
+
+/// The cases discussed, each a young person the manager can see (one query for all of them);
+/// a row naming anyone else is refused at its place on the page.
+async fn cases_discussed(
+    state: &AppState,
+    caller: &CurrentUser,
+    rows: &[CaseDiscussed],
+) -> Result<Vec<CaseDecision>, AppError> {
+    let wanted: Vec<String> = rows
+        .iter()
+        .filter(|c| !c.is_empty())
+        .map(|c| c.young_person_id.clone())
+        .collect();
+    let seen: Vec<young_person::Model> = if wanted.is_empty() {
+        vec![]
+    } else {
+        young_person::Entity::find()
+            .filter(young_person::Column::Id.is_in(wanted))
+            .filter(scope(caller))
+            .all(&state.db)
+            .await?
+    };
+    let mut errors = vec![];
+    let mut cases = vec![];
+    for (i, c) in rows.iter().enumerate() {
+        if c.is_empty() {
+            continue;
+        }
+        match seen.iter().find(|p| p.id == c.young_person_id) {
+            None => errors.push(FieldError::new(
+                format!("cases[{i}].young_person_id"),
+                "Choose a young person from the list",
+            )),
+            Some(p) => cases.push((
+                p.clone(),
+                c.decision.trim().to_string(),
+                given(c.actions.clone()),
+            )),
+        }
+    }
+    if !errors.is_empty() {
+        return Err(AppError::Validation(errors));
+    }
+    Ok(cases)
+}
+
+/// Each case discussed becomes an oversight record on that young person's file, dated the day of
+/// the session and audited, in the session's transaction.
+async fn write_cases<C: sea_orm::ConnectionTrait>(
+    db: &C,
+    caller: &CurrentUser,
+    s: &supervision::Model,
+    cases: Vec<CaseDecision>,
+    now: chrono::DateTime<chrono::Utc>,
+    meta: &RequestMeta,
+) -> Result<(), AppError> {
+    for (p, decision, actions) in cases {
+        write_record(
+            db,
+            &p.id,
+            "supervision",
+            &decision,
+            None,
+            None,
+            &actions,
+            Some(s.id.clone()),
+            caller.id(),
+            s.session_date,
+            now,
+        )
+        .await?;
+        audit::record_on(
+            db,
+            now,
+            Some(caller.id()),
+            "record_oversight",
+            Some(Target::young_person(&p.id)),
+            "success",
+            meta,
+        )
+        .await?;
+    }
+    Ok(())
 }
 
 /// Supervision sessions of one practitioner, newest first, if the caller may see them.

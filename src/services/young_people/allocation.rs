@@ -1,7 +1,8 @@
 //! A manager allocates a waiting young person's personal adviser in one step.
 
+use super::changes::{AllocationChange, HistoryChange};
 use super::details::allocatable_advisers;
-use super::history::{AllocationChange, HistoryChange, apply_change};
+use super::history::apply_change;
 use super::in_scope;
 use crate::auth::CurrentUser;
 use crate::entities::{team, user};

@@ -2,7 +2,7 @@
 //! form and the API's body; its derives say what each field may hold, and the OpenAPI document
 //! carries the same limits.
 
-use chrono::NaiveDate;
+use chrono::{DateTime, NaiveDate, Utc};
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, Condition, EntityTrait, QueryFilter, QueryOrder, Set,
 };
@@ -324,53 +324,9 @@ pub async fn create(
     };
     let now = state.clock.now();
     let txn = crate::db::begin_write(&state.db).await?;
-    let person = young_person::ActiveModel {
-        id: Set(uuid::Uuid::now_v7().to_string()),
-        local_id: Set(d.local_id.trim().to_string()),
-        given_name: Set(d.given_name.trim().to_string()),
-        family_name: Set(d.family_name.trim().to_string()),
-        preferred_name: Set(clean(&d.preferred_name)),
-        date_of_birth: Set(dob),
-        gender: Set(clean(&d.gender)),
-        pronouns: Set(clean(&d.pronouns)),
-        ethnicity: Set(clean(&d.ethnicity)),
-        first_language: Set(clean(&d.first_language)),
-        disability: Set(clean(&d.disability)),
-        uasc: Set(d.uasc),
-        trafficked: Set(d.trafficked),
-        phone: Set(clean(&d.phone)),
-        email: Set(clean(&d.email)),
-        address: Set(clean(&d.address)),
-        adviser_id: Set(adviser_id.clone()),
-        team_id: Set(team_id),
-        social_worker: Set(clean(&d.social_worker)),
-        special_guardianship: Set(d.special_guardianship),
-        education_after21: Set(false),
-        requested_pa_after21: Set(false),
-        legal_status: Set("not_in_scope".into()),
-        next_due: Set(None),
-        overdue_count: Set(0),
-        version: Set(1),
-        created_at: Set(now),
-        updated_at: Set(now),
-    }
-    .insert(&txn)
-    .await?;
-    if let Some(adviser) = &adviser_id
-        && let Some(u) = user::Entity::find_by_id(adviser.clone()).one(&txn).await?
-    {
-        allocation::ActiveModel {
-            id: Set(uuid::Uuid::now_v7().to_string()),
-            young_person_id: Set(person.id.clone()),
-            role: Set("personal_adviser".into()),
-            user_id: Set(Some(u.id.clone())),
-            person_name: Set(u.name.clone()),
-            start_date: Set(state.clock.today()),
-            end_date: Set(None),
-            reason: Set(Some("Allocated when the record was created".into())),
-        }
-        .insert(&txn)
-        .await?;
+    let person = insert_person(&txn, &d, dob, adviser_id.clone(), team_id, now).await?;
+    if let Some(adviser) = &adviser_id {
+        first_allocation(&txn, &person, adviser, state.clock.today()).await?;
     }
     audit::record_on(
         &txn,
@@ -388,6 +344,76 @@ pub async fn create(
         .one(&state.db)
         .await?
         .ok_or(AppError::NotFound)
+}
+
+/// Writes a new young person's record from their details, in the creating transaction.
+async fn insert_person<C: sea_orm::ConnectionTrait>(
+    db: &C,
+    d: &PersonDetails,
+    dob: NaiveDate,
+    adviser_id: Option<String>,
+    team_id: Option<String>,
+    now: DateTime<Utc>,
+) -> Result<young_person::Model, AppError> {
+    Ok(young_person::ActiveModel {
+        id: Set(uuid::Uuid::now_v7().to_string()),
+        local_id: Set(d.local_id.trim().to_string()),
+        given_name: Set(d.given_name.trim().to_string()),
+        family_name: Set(d.family_name.trim().to_string()),
+        preferred_name: Set(clean(&d.preferred_name)),
+        date_of_birth: Set(dob),
+        gender: Set(clean(&d.gender)),
+        pronouns: Set(clean(&d.pronouns)),
+        ethnicity: Set(clean(&d.ethnicity)),
+        first_language: Set(clean(&d.first_language)),
+        disability: Set(clean(&d.disability)),
+        uasc: Set(d.uasc),
+        trafficked: Set(d.trafficked),
+        phone: Set(clean(&d.phone)),
+        email: Set(clean(&d.email)),
+        address: Set(clean(&d.address)),
+        adviser_id: Set(adviser_id),
+        team_id: Set(team_id),
+        social_worker: Set(clean(&d.social_worker)),
+        special_guardianship: Set(d.special_guardianship),
+        education_after21: Set(false),
+        requested_pa_after21: Set(false),
+        legal_status: Set("not_in_scope".into()),
+        next_due: Set(None),
+        overdue_count: Set(0),
+        version: Set(1),
+        created_at: Set(now),
+        updated_at: Set(now),
+    }
+    .insert(db)
+    .await?)
+}
+
+/// The allocation history starts with the adviser chosen when the record was created.
+async fn first_allocation<C: sea_orm::ConnectionTrait>(
+    db: &C,
+    person: &young_person::Model,
+    adviser: &str,
+    today: NaiveDate,
+) -> Result<(), AppError> {
+    if let Some(u) = user::Entity::find_by_id(adviser.to_string())
+        .one(db)
+        .await?
+    {
+        allocation::ActiveModel {
+            id: Set(uuid::Uuid::now_v7().to_string()),
+            young_person_id: Set(person.id.clone()),
+            role: Set("personal_adviser".into()),
+            user_id: Set(Some(u.id.clone())),
+            person_name: Set(u.name.clone()),
+            start_date: Set(today),
+            end_date: Set(None),
+            reason: Set(Some("Allocated when the record was created".into())),
+        }
+        .insert(db)
+        .await?;
+    }
+    Ok(())
 }
 
 /// Changes a young person's details. `version` is the version the change was made from: if

@@ -6,15 +6,17 @@
 //! missing: both are `NotFound`.
 
 mod allocation;
+mod changes;
 mod details;
 mod history;
 
 pub use allocation::{Allocate, allocate, team_advisers};
-pub use details::{PersonDetails, allocatable_advisers, create, update_details, validate_details};
-pub use history::{
+pub use changes::{
     Accommodation, AllocationChange, Episode, Event, HistoryChange, Oc3Contact, Override,
-    ParentPeriod, SUITABILITY_FACTORS, apply_change,
+    ParentPeriod, SUITABILITY_FACTORS,
 };
+pub use details::{PersonDetails, allocatable_advisers, create, update_details, validate_details};
+pub use history::apply_change;
 
 use chrono::NaiveDate;
 use sea_orm::DatabaseTransaction;
