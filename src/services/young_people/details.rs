@@ -416,6 +416,9 @@ async fn first_allocation<C: sea_orm::ConnectionTrait>(
     Ok(())
 }
 
+/// What someone is told when another person saved the record after they opened it.
+const CHANGED_SINCE: &str = "Someone else changed this record since you opened it. Your changes have not been saved: reload the page to see theirs, then make your changes again.";
+
 /// Changes a young person's details. `version` is the version the change was made from: if
 /// someone else has saved since, nothing is overwritten and the caller is told.
 pub async fn update_details(
@@ -439,9 +442,7 @@ pub async fn update_details(
         return Err(AppError::Validation(errors));
     }
     if person.version != version {
-        return Err(AppError::Conflict(
-            "Someone else changed this record since you opened it. Your changes have not been saved: reload the page to see theirs, then make your changes again.".into(),
-        ));
+        return Err(AppError::Conflict(CHANGED_SINCE.into()));
     }
     let Some(dob) = d.date_of_birth else {
         return Err(AppError::Validation(vec![FieldError::new(
@@ -477,9 +478,7 @@ pub async fn update_details(
         .exec(&txn)
         .await?;
     if res.rows_affected != 1 {
-        return Err(AppError::Conflict(
-            "Someone else changed this record since you opened it. Your changes have not been saved: reload the page to see theirs, then make your changes again.".into(),
-        ));
+        return Err(AppError::Conflict(CHANGED_SINCE.into()));
     }
     let updated = scoped_in_txn(&txn, caller, id).await?;
     audit::record_on(
