@@ -1,8 +1,9 @@
 //! Saving a draft part by part, with optimistic concurrency: a save made from an older version
 //! writes nothing and reports the conflict.
 
-use chrono::NaiveDate;
-use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
+use chrono::{DateTime, NaiveDate, Utc};
+use sea_orm::sea_query::Expr;
+use sea_orm::{ColumnTrait, DatabaseTransaction, EntityTrait, QueryFilter};
 
 use super::{can_see_marac, parse_content, status_label};
 use crate::auth::CurrentUser;
@@ -120,64 +121,13 @@ pub async fn save(
         .one(&txn)
         .await?
         .ok_or(AppError::NotFound)?;
-    if !matches!(p.status.as_str(), "draft" | "returned") {
-        return Err(AppError::BadRequest(
-            format!(
-                "This plan is {} and cannot be changed. {}",
-                status_label(&p.status).to_lowercase(),
-                if p.status == "approved" {
-                    "Start a review to make a new version."
-                } else {
-                    ""
-                }
-            )
-            .trim()
-            .to_string(),
-        ));
-    }
+    check_editable(&p)?;
     if p.lock_version != lock_version {
         return Err(AppError::Conflict(CONFLICT_MESSAGE.into()));
     }
-    let mut content = parse_content(&p.content)?;
-    // Only the part being saved is checked: a review carries the last plan's actions, whose
-    // dates may be before the review began, and another part's fields share these names.
-    let code = part.code();
-    part.apply(&mut content, can_see_marac(caller, &person));
-    let problems = plan::validate_part(&content, code.as_deref(), p.started_on);
-    if !problems.is_empty() {
-        return Err(AppError::Validation(
-            problems
-                .into_iter()
-                .map(|e| FieldError::new(e.field, e.message))
-                .collect(),
-        ));
-    }
+    let content = applied(&p, part, can_see_marac(caller, &person))?;
     let now = state.clock.now();
-    let json = serde_json::to_string(&content).map_err(|e| AppError::Internal(e.into()))?;
-    let res = plan_entity::Entity::update_many()
-        .col_expr(
-            plan_entity::Column::Content,
-            sea_orm::sea_query::Expr::value(json),
-        )
-        .col_expr(
-            plan_entity::Column::LockVersion,
-            sea_orm::sea_query::Expr::value(lock_version + 1),
-        )
-        .col_expr(
-            plan_entity::Column::UpdatedBy,
-            sea_orm::sea_query::Expr::value(caller.id().to_string()),
-        )
-        .col_expr(
-            plan_entity::Column::UpdatedAt,
-            sea_orm::sea_query::Expr::value(now),
-        )
-        .filter(plan_entity::Column::Id.eq(plan_id))
-        .filter(plan_entity::Column::LockVersion.eq(lock_version))
-        .exec(&txn)
-        .await?;
-    if res.rows_affected != 1 {
-        return Err(AppError::Conflict(CONFLICT_MESSAGE.into()));
-    }
+    write_content(&txn, caller, plan_id, lock_version, &content, now).await?;
     audit::record_on(
         &txn,
         now,
@@ -194,4 +144,78 @@ pub async fn save(
         .ok_or(AppError::NotFound)?;
     txn.commit().await?;
     Ok(saved)
+}
+
+/// Only a draft or a returned plan can be changed.
+fn check_editable(p: &plan_entity::Model) -> Result<(), AppError> {
+    if !matches!(p.status.as_str(), "draft" | "returned") {
+        return Err(AppError::BadRequest(
+            format!(
+                "This plan is {} and cannot be changed. {}",
+                status_label(&p.status).to_lowercase(),
+                if p.status == "approved" {
+                    "Start a review to make a new version."
+                } else {
+                    ""
+                }
+            )
+            .trim()
+            .to_string(),
+        ));
+    }
+    Ok(())
+}
+
+/// The stored content with the part applied, once the part passes its checks.
+fn applied(
+    p: &plan_entity::Model,
+    part: Part,
+    marac_visible: bool,
+) -> Result<PlanContent, AppError> {
+    let mut content = parse_content(&p.content)?;
+    // Only the part being saved is checked: a review carries the last plan's actions, whose
+    // dates may be before the review began, and another part's fields share these names.
+    let code = part.code();
+    part.apply(&mut content, marac_visible);
+    let problems = plan::validate_part(&content, code.as_deref(), p.started_on);
+    if !problems.is_empty() {
+        return Err(AppError::Validation(
+            problems
+                .into_iter()
+                .map(|e| FieldError::new(e.field, e.message))
+                .collect(),
+        ));
+    }
+    Ok(content)
+}
+
+/// Writes the content and the next lock version, only over the version the page was loaded at.
+async fn write_content(
+    txn: &DatabaseTransaction,
+    caller: &CurrentUser,
+    plan_id: &str,
+    lock_version: i32,
+    content: &PlanContent,
+    now: DateTime<Utc>,
+) -> Result<(), AppError> {
+    let json = serde_json::to_string(content).map_err(|e| AppError::Internal(e.into()))?;
+    let res = plan_entity::Entity::update_many()
+        .col_expr(plan_entity::Column::Content, Expr::value(json))
+        .col_expr(
+            plan_entity::Column::LockVersion,
+            Expr::value(lock_version + 1),
+        )
+        .col_expr(
+            plan_entity::Column::UpdatedBy,
+            Expr::value(caller.id().to_string()),
+        )
+        .col_expr(plan_entity::Column::UpdatedAt, Expr::value(now))
+        .filter(plan_entity::Column::Id.eq(plan_id))
+        .filter(plan_entity::Column::LockVersion.eq(lock_version))
+        .exec(txn)
+        .await?;
+    if res.rows_affected != 1 {
+        return Err(AppError::Conflict(CONFLICT_MESSAGE.into()));
+    }
+    Ok(())
 }
