@@ -6,11 +6,11 @@ use axum::response::Html;
 
 use super::fmt;
 use crate::auth::WebUser;
-use crate::domain::plan::{self, ACTION_STATUSES, TOLD_ABOUT};
+use crate::domain::plan::{self, ACTION_STATUSES, AccommodationPlan, PlanContent, TOLD_ABOUT};
 use crate::error::AppError;
 use crate::routes::web::render;
 use crate::services::audit::RequestMeta;
-use crate::services::plans;
+use crate::services::plans::{self, Loaded};
 use crate::state::AppState;
 
 /// An action's progress in plain words ("in progress"), or nothing when not set.
@@ -91,14 +91,18 @@ pub async fn copy(
     Path(id): Path<String>,
 ) -> Result<Html<String>, AppError> {
     let loaded = plans::get(&state, &user, &id, &meta).await?;
-    let c = &loaded.content;
     let adviser = match &loaded.person.adviser_id {
         Some(a) => crate::services::users::name_of(&state, a)
             .await?
             .unwrap_or_default(),
         None => "not allocated yet".into(),
     };
-    render(&CopyPage {
+    render(&copy_page(&loaded, adviser))
+}
+
+fn copy_page(loaded: &Loaded, adviser: String) -> CopyPage {
+    let c = &loaded.content;
+    CopyPage {
         name: loaded
             .person
             .preferred_name
@@ -110,17 +114,7 @@ pub async fn copy(
         version_no: loaded.plan.version_no,
         approved_on: loaded.plan.approved_on.map(fmt),
         adviser,
-        sections: c
-            .sections
-            .iter()
-            .map(|s| CopySection {
-                title: plan::section_title(&s.code).unwrap_or("").into(),
-                in_my_words: s.in_my_words.clone(),
-                going_well: s.going_well.clone(),
-                worries: s.worries.clone(),
-                goals: copy_goals(&s.goals, "a date to agree"),
-            })
-            .collect(),
+        sections: copy_sections(c),
         risks: c
             .risks
             .iter()
@@ -135,25 +129,8 @@ pub async fn copy(
             .collect(),
         contingency: c.contingency.clone(),
         accommodation: c.accommodation.description.clone(),
-        next_steps: format!(
-            "{} {}",
-            c.accommodation.next_steps,
-            c.accommodation
-                .next_steps_by
-                .map(|d| format!("by {}", fmt(d)))
-                .unwrap_or_default()
-        )
-        .trim()
-        .to_string(),
-        told: c
-            .told_about
-            .iter()
-            .filter_map(|t| {
-                let label = TOLD_ABOUT.iter().find(|(x, _, _)| *x == t.topic)?.1;
-                t.date
-                    .map(|d| format!("{label}, on {} by {}", fmt(d), t.by))
-            })
-            .collect(),
+        next_steps: next_steps(&c.accommodation),
+        told: told(c),
         agreement: match c.agreement.agrees {
             Some(true) => "I agree with my plan.".into(),
             Some(false) => "I do not agree with all of my plan.".into(),
@@ -164,5 +141,43 @@ pub async fn copy(
             .next_review
             .map(fmt)
             .unwrap_or_else(|| "to be agreed".into()),
-    })
+    }
+}
+
+fn copy_sections(c: &PlanContent) -> Vec<CopySection> {
+    c.sections
+        .iter()
+        .map(|s| CopySection {
+            title: plan::section_title(&s.code).unwrap_or("").into(),
+            in_my_words: s.in_my_words.clone(),
+            going_well: s.going_well.clone(),
+            worries: s.worries.clone(),
+            goals: copy_goals(&s.goals, "a date to agree"),
+        })
+        .collect()
+}
+
+/// What happens next with the accommodation, and by when: for the copy and the whole plan.
+pub(super) fn next_steps(a: &AccommodationPlan) -> String {
+    format!(
+        "{} {}",
+        a.next_steps,
+        a.next_steps_by
+            .map(|d| format!("by {}", fmt(d)))
+            .unwrap_or_default()
+    )
+    .trim()
+    .to_string()
+}
+
+/// What the young person has been told about, when and by whom (only what is recorded).
+fn told(c: &PlanContent) -> Vec<String> {
+    c.told_about
+        .iter()
+        .filter_map(|t| {
+            let label = TOLD_ABOUT.iter().find(|(x, _, _)| *x == t.topic)?.1;
+            t.date
+                .map(|d| format!("{label}, on {} by {}", fmt(d), t.by))
+        })
+        .collect()
 }
