@@ -20,7 +20,14 @@ for m,p in mods.items():
     s=open(p).read()
     s=re.sub(r'//[^\n]*','',s)
     refs=set()
-    for r in re.findall(r'crate::([a-z_]+(?:::[a-z_]+)*)',s):
+    # Grouped imports name each member: `crate::services::{audit, scope}` reaches both.
+    paths=re.findall(r'crate::([a-z_]+(?:::[a-z_]+)*)',s)
+    for base,inner in re.findall(r'crate::((?:[a-z_]+::)*)\{([^{}]*)\}',s):
+        for item in inner.split(','):
+            item=item.strip().split(' as ')[0]
+            if re.match(r'^[a-z_]+(::[a-z_]+)*$',item):
+                paths.append(base+item)
+    for r in paths:
         parts=r.split('::')
         # longest prefix that is a module
         for k in range(len(parts),0,-1):
@@ -28,7 +35,13 @@ for m,p in mods.items():
             if cand in mods: refs.add(cand); break
     # super:: refs
     base=m.split('::')
-    for r in re.findall(r'super::([a-z_]+)',s):
+    supers=re.findall(r'super::([a-z_]+)',s)
+    for inner in re.findall(r'super::\{([^{}]*)\}',s):
+        for item in inner.split(','):
+            item=item.strip().split('::')[0].split(' as ')[0]
+            if re.match(r'^[a-z_]+$',item):
+                supers.append(item)
+    for r in supers:
         parent=base[:-1] if not p.endswith('mod.rs') else base[:-1]
         cand='::'.join(parent+[r])
         if cand in mods: refs.add(cand)

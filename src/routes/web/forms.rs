@@ -183,32 +183,7 @@ impl FormPage {
 
 /// Parses a date typed as YYYY-MM-DD (what a browser's date field sends) or DD/MM/YYYY.
 pub fn parse_date(s: &str) -> Option<chrono::NaiveDate> {
-    let s = s.trim();
-    chrono::NaiveDate::parse_from_str(s, "%Y-%m-%d")
-        .or_else(|_| chrono::NaiveDate::parse_from_str(s, "%d/%m/%Y"))
-        .ok()
-}
-
-/// Reads a required date field, adding a clear error if it is missing or not a real date.
-pub fn required_date(
-    values: &[(String, String)],
-    name: &str,
-    label: &str,
-    errors: &mut Vec<FieldError>,
-) -> Option<chrono::NaiveDate> {
-    let raw = get(values, name);
-    if raw.trim().is_empty() {
-        errors.push(FieldError::new(name, format!("Enter the {label}")));
-        return None;
-    }
-    let d = parse_date(&raw);
-    if d.is_none() {
-        errors.push(FieldError::new(
-            name,
-            format!("The {label} must be a real date, for example 2026-03-27"),
-        ));
-    }
-    d
+    crate::input::de::parse_date(s)
 }
 
 /// Reads an optional date field.
@@ -240,20 +215,8 @@ pub fn get(values: &[(String, String)], name: &str) -> String {
         .unwrap_or_default()
 }
 
-pub fn get_all(values: &[(String, String)], name: &str) -> Vec<String> {
-    values
-        .iter()
-        .filter(|(k, _)| k == name)
-        .map(|(_, v)| v.clone())
-        .collect()
-}
-
 pub fn checked(values: &[(String, String)], name: &str) -> bool {
     matches!(get(values, name).as_str(), "true" | "on" | "yes")
-}
-
-pub fn opt(values: &[(String, String)], name: &str) -> Option<String> {
-    Some(get(values, name)).filter(|s| !s.trim().is_empty())
 }
 
 /// Reads a submitted form into the struct the service takes (the same one a JSON client sends),

@@ -114,7 +114,7 @@ fn part_rows(c: &PlanContent) -> Vec<PartRow> {
         code: "meetings".into(),
         title: "Multi-agency meetings".into(),
         voice: String::new(),
-        summary: format!("{} meetings", c.meetings.len()),
+        summary: crate::views::count(c.meetings.len() as i64, "meeting", "meetings"),
     });
     rows.push(PartRow {
         code: "agreement".into(),
