@@ -93,36 +93,30 @@ pub async fn get(
     let found = plan_entity::Entity::find_by_id(plan_id.to_string())
         .one(&state.db)
         .await?;
-    let Some(p) = found else {
+    // A plan that is missing and one out of scope are recorded, and answered, alike.
+    let not_found = || async {
+        let target = Target {
+            kind: "plan",
+            id: plan_id,
+        };
         audit::record(
             state,
             Some(caller.id()),
             "view_plan",
-            Some(Target {
-                kind: "plan",
-                id: plan_id,
-            }),
+            Some(target),
             "not_found",
             meta,
         )
-        .await?;
+        .await
+    };
+    let Some(p) = found else {
+        not_found().await?;
         return Err(AppError::NotFound);
     };
     let person = match person_in_scope(state, caller, &p.young_person_id).await {
         Ok(person) => person,
         Err(e) => {
-            audit::record(
-                state,
-                Some(caller.id()),
-                "view_plan",
-                Some(Target {
-                    kind: "plan",
-                    id: plan_id,
-                }),
-                "not_found",
-                meta,
-            )
-            .await?;
+            not_found().await?;
             return Err(e);
         }
     };

@@ -227,15 +227,8 @@ pub async fn approve(
     Path(id): Path<String>,
     Form(f): Form<plans::Decision>,
 ) -> Result<Response, AppError> {
-    match plans::approve(&state, &user, &id, &f, &meta).await {
-        Ok(_) => Ok(Redirect::to(&format!("/plans/{id}?done=approved")).into_response()),
-        Err(AppError::Validation(errs)) => {
-            let loaded = plans::get(&state, &user, &id, &meta).await?;
-            show_page(&state, &user, &loaded, errs, None).await
-        }
-        Err(AppError::Forbidden) => Err(AppError::NotFound),
-        Err(e) => Err(e),
-    }
+    let result = plans::approve(&state, &user, &id, &f, &meta).await;
+    decided(&state, &user, &id, &meta, result, "approved").await
 }
 
 pub async fn return_plan(
@@ -245,11 +238,25 @@ pub async fn return_plan(
     Path(id): Path<String>,
     Form(f): Form<plans::Decision>,
 ) -> Result<Response, AppError> {
-    match plans::return_for_changes(&state, &user, &id, &f, &meta).await {
-        Ok(_) => Ok(Redirect::to(&format!("/plans/{id}?done=returned")).into_response()),
+    let result = plans::return_for_changes(&state, &user, &id, &f, &meta).await;
+    decided(&state, &user, &id, &meta, result, "returned").await
+}
+
+/// After a manager's decision: back to the plan saying what was done, or the plan page again
+/// with what needs fixing.
+async fn decided<T>(
+    state: &AppState,
+    user: &CurrentUser,
+    id: &str,
+    meta: &RequestMeta,
+    result: Result<T, AppError>,
+    done: &str,
+) -> Result<Response, AppError> {
+    match result {
+        Ok(_) => Ok(Redirect::to(&format!("/plans/{id}?done={done}")).into_response()),
         Err(AppError::Validation(errs)) => {
-            let loaded = plans::get(&state, &user, &id, &meta).await?;
-            show_page(&state, &user, &loaded, errs, None).await
+            let loaded = plans::get(state, user, id, meta).await?;
+            show_page(state, user, &loaded, errs, None).await
         }
         Err(AppError::Forbidden) => Err(AppError::NotFound),
         Err(e) => Err(e),
