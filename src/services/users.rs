@@ -50,18 +50,8 @@ pub fn normalise_email(email: &str) -> String {
     email.trim().to_lowercase()
 }
 
-pub fn validate_new_user(u: &NewUser) -> Vec<FieldError> {
-    match input::check(u) {
-        Err(AppError::Validation(errors)) => errors,
-        _ => vec![],
-    }
-}
-
 pub async fn create(state: &AppState, u: NewUser) -> Result<user::Model, AppError> {
-    let errors = validate_new_user(&u);
-    if !errors.is_empty() {
-        return Err(AppError::Validation(errors));
-    }
+    input::check(&u)?;
     let email = normalise_email(&u.email);
     if user::Entity::find()
         .filter(user::Column::Email.eq(email.clone()))

@@ -6,7 +6,7 @@ use chrono::{DateTime, NaiveDate, Utc};
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, Condition, EntityTrait, QueryFilter, QueryOrder, Set,
 };
-use validator::{Validate, ValidationError};
+use validator::{Validate, ValidateArgs, ValidationError};
 
 use super::{recompute_in, scoped_in_txn};
 use crate::auth::{CurrentUser, Role};
@@ -163,10 +163,10 @@ fn born(dob: &NaiveDate, today: &NaiveDate) -> Result<(), ValidationError> {
 
 /// Checks the details as typed, with every message at its field.
 pub fn validate_details(d: &PersonDetails, today: NaiveDate) -> Vec<FieldError> {
-    match input::check_on(d, &today) {
-        Err(AppError::Validation(errors)) => errors,
-        _ => vec![],
-    }
+    d.validate_with_args(&today)
+        .err()
+        .map(|e| input::field_errors::<PersonDetails>(&e))
+        .unwrap_or_default()
 }
 
 /// Whether a practitioner works in the team `team_id` names (see [`scope::works_in`]).
